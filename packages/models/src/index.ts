@@ -1,1 +1,4 @@
-export {};
+export * from './architecture';
+export * from './kernels';
+export * from './training';
+export * from './weights';
