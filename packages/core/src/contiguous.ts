@@ -3,7 +3,7 @@ import { InvalidShapeError } from './errors';
 import type { Mask, NumericNdArray } from './types';
 
 /** True when `arr` is a row-major, offset-free view over the first `size` elements of its data. */
-function isPacked(arr: NumericNdArray): boolean {
+export function isPacked(arr: NumericNdArray): boolean {
   if (arr.offset !== 0) return false;
   let expected = 1;
   for (let d = arr.shape.length - 1; d >= 0; d--) {

@@ -1,4 +1,27 @@
 export { boundingBox } from './bounding-box';
+export { ejectionFraction, volumeMl } from './clinical';
+export {
+  type Components,
+  type Connectivity,
+  fillHoles,
+  labelComponents,
+  largestConnectedComponent,
+} from './components';
+export { type CropOptions, cropImage, pasteMask } from './crop';
+export { type SquareCropOptions, squareCropBox } from './crop-box';
+export { distanceTransform } from './distance-transform';
 export { InsufficientDataError, InvalidShapeError, ShapeMismatchError } from './errors';
+export { type BoundaryMode, gaussianBlur, gaussianKernel1d, gaussianKernel2d } from './gaussian';
+export { type NormalizeOptions, normalizeIntensity } from './normalize';
 export { dice, iou } from './overlap';
+export { type ResizeMethod, resize } from './resize';
+export { bestSigma, DEFAULT_SIGMA_GRID, type RestoreOptions, restoreMask, type SigmaChoice } from './restore';
+export {
+  fitSigmaRegression,
+  type SigmaRegression,
+  type SigmaRegressionJSON,
+  type SigmaSample,
+  sigmaRegressionFromJSON,
+} from './sigma-regression';
+export { averageSurfaceDistance, hausdorffDistance, type SurfaceDistanceOptions } from './surface-distance';
 export type { Box, Image2D, Mask, NumericArray, NumericNdArray, Spacing } from './types';

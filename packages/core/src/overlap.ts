@@ -1,20 +1,28 @@
-import { packedBinary } from './contiguous';
+import { isPacked, packedBinary } from './contiguous';
 import { ShapeMismatchError } from './errors';
 import type { NumericNdArray } from './types';
 
-function counts(what: string, a: NumericNdArray, b: NumericNdArray): { inter: number; sa: number; sb: number } {
+function counts(
+  what: string,
+  a: NumericNdArray,
+  b: NumericNdArray,
+): { inter: number; sa: number; sb: number } {
   if (a.shape.length !== b.shape.length || a.shape.some((n, i) => n !== b.shape[i])) {
     throw new ShapeMismatchError(what, a.shape, b.shape);
   }
-  const pa = packedBinary(a);
-  const pb = packedBinary(b);
+  // packed inputs are read in place; strided views are copied once
+  const pa = isPacked(a) ? a.data : packedBinary(a);
+  const pb = isPacked(b) ? b.data : packedBinary(b);
+  const n = a.size;
   let inter = 0;
   let sa = 0;
   let sb = 0;
-  for (let i = 0; i < pa.length; i++) {
-    sa += pa[i];
-    sb += pb[i];
-    inter += pa[i] & pb[i];
+  for (let i = 0; i < n; i++) {
+    const u = pa[i] !== 0 ? 1 : 0;
+    const v = pb[i] !== 0 ? 1 : 0;
+    sa += u;
+    sb += v;
+    inter += u & v;
   }
   return { inter, sa, sb };
 }
