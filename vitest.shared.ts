@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
 /**
  * Tests import sibling packages from their sources, so a test run needs no build and sees the
@@ -9,12 +9,13 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
  */
 export const sharedTestConfig = defineConfig({
   resolve: {
-    alias: {
-      '@myoseg/core': pkg('core'),
-      '@myoseg/datasets': pkg('datasets'),
-      '@myoseg/models': pkg('models'),
-      '@myoseg/node': pkg('node'),
-    },
+    alias: [
+      { find: /^@myoseg\/datasets\/node$/, replacement: src('datasets/src/node.ts') },
+      ...['core', 'datasets', 'models', 'node'].map((name) => ({
+        find: new RegExp(`^@myoseg/${name}$`),
+        replacement: src(`${name}/src/index.ts`),
+      })),
+    ],
   },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],

@@ -14,8 +14,10 @@ export { InsufficientDataError, InvalidShapeError, ShapeMismatchError } from './
 export { type BoundaryMode, gaussianBlur, gaussianKernel1d, gaussianKernel2d } from './gaussian';
 export { type NormalizeOptions, normalizeIntensity } from './normalize';
 export { dice, iou } from './overlap';
+export { seededRandom, shuffled } from './random';
 export { type ResizeMethod, resize } from './resize';
 export { bestSigma, DEFAULT_SIGMA_GRID, type RestoreOptions, restoreMask, type SigmaChoice } from './restore';
+export { selectLabels } from './select-labels';
 export {
   fitSigmaRegression,
   type SigmaRegression,
@@ -23,5 +25,6 @@ export {
   type SigmaSample,
   sigmaRegressionFromJSON,
 } from './sigma-regression';
+export { type SplitOptions, splitByPatient } from './split';
 export { averageSurfaceDistance, hausdorffDistance, type SurfaceDistanceOptions } from './surface-distance';
 export type { Box, Image2D, Mask, NumericArray, NumericNdArray, Spacing } from './types';

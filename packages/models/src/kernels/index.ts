@@ -1,1 +1,1 @@
-export {};
+export { registerWasmTrainingKernels } from './register-wasm';

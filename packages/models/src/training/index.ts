@@ -1,1 +1,49 @@
-export {};
+export { AdamW, type AdamWMoments, type AdamWOptions, type AdamWState, type ParameterUpdate } from './adamw';
+export {
+  type BatchEndLogs,
+  checkpoint,
+  type EpochEndLogs,
+  earlyStopping,
+  type Monitor,
+  type TrainingCallback,
+  type TrainingContext,
+} from './callbacks';
+export {
+  type AugmentOptions,
+  type BatchOptions,
+  type ChannelStats,
+  IMAGENET_STATS,
+  imagenetStats,
+  makeBatches,
+  type Normalization,
+  type SegmentationBatch,
+  type SegmentationData,
+  type SegmentationSample,
+  segmentationData,
+} from './data';
+export { InvalidSampleError, ModelCardError, TrainingOptionsError } from './errors';
+export { type Evaluation, evaluateModel } from './evaluate';
+export { type FineTuneOptions, type FineTunePhase, type FineTuneResult, fineTune } from './fine-tune';
+export { type FitOneCycleOptions, type FitResult, fitOneCycle } from './fit-one-cycle';
+export { freeze, freezeTo, type LayerGroups, unfreeze } from './layer-groups';
+export {
+  type CrossEntropyOptions,
+  type DiceCrossEntropyOptions,
+  diceCrossEntropyLoss,
+  oneHotMasks,
+  type SegmentationLoss,
+  type SoftDiceOptions,
+  softDiceLoss,
+  softmaxCrossEntropy,
+} from './losses';
+export { type LrFindOptions, type LrFindResult, type LrSuggestion, lrFind, valley } from './lr-find';
+export { diceMetric, type SegmentationMetric } from './metrics';
+export {
+  type LoadedModel,
+  loadModel,
+  MODEL_CARD_VERSION,
+  type ModelCard,
+  parseModelCard,
+  saveModel,
+} from './model-io';
+export { groupLearningRates, type OneCycleOptions, oneCycleSchedule, type ScheduleValue } from './schedule';

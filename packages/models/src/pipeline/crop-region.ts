@@ -1,0 +1,53 @@
+import {
+  type Box,
+  boundingBox,
+  cropImage,
+  type Image2D,
+  largestConnectedComponent,
+  type Mask,
+  type NumericNdArray,
+  resize,
+  squareCropBox,
+} from '@myoseg/core';
+import ndarray from 'ndarray';
+
+/**
+ * Turns the localizer's probability map into the full-size region mask: bilinear resize to the image's size,
+ * threshold, and keep the largest 8-connected component (a stray blob never moves the crop).
+ *
+ * @param probabilities - `[h, w]` at the localizer's input size, values in [0, 1].
+ * @param imageShape - `[H, W]` of the original image.
+ */
+export function regionFromProbabilities(
+  probabilities: NumericNdArray,
+  imageShape: readonly [number, number],
+  threshold: number,
+): Mask {
+  return largestConnectedComponent(
+    thresholdMap(resize(probabilities, imageShape, { method: 'bilinear' }), threshold),
+  );
+}
+
+/** A `[H, W]` probability map as a 0/1 mask: foreground where the value is ≥ `threshold`. */
+export function thresholdMap(p: Image2D, threshold: number): Mask {
+  const out = new Uint8Array(p.size);
+  for (let i = 0; i < out.length; i++) out[i] = p.data[i] >= threshold ? 1 : 0;
+  return ndarray(out, [p.shape[0], p.shape[1]]);
+}
+
+/**
+ * Step 2 of the method, shared by training and inference: the square crop box around a region (with the
+ * frame), and the crop itself (edge-padded where the square reaches past the image).
+ *
+ * @returns `null` for an empty region.
+ */
+export function cropAroundRegion(
+  image: NumericNdArray,
+  region: NumericNdArray,
+  frame: number,
+): { box: Box; crop: Image2D } | null {
+  const bb = boundingBox(region);
+  if (!bb) return null;
+  const box = squareCropBox(bb, { frame, imageShape: [image.shape[0], image.shape[1]] });
+  return { box, crop: cropImage(image as Image2D, box, { pad: 'edge' }) };
+}

@@ -1,0 +1,124 @@
+import { dice, type Image2D, type NumericNdArray } from '@myoseg/core';
+import ndarray from 'ndarray';
+import { describe, expect, it } from 'vitest';
+import { MyocardiumSegmenter } from './segmenter';
+import type { SegmentationStage } from './stage';
+
+/**
+ * A clean synthetic slice: background 0, myocardium ring 0.5, LV cavity 1. Its truth is known exactly, so
+ * oracle stages that read the (resized) image reproduce what perfect networks would.
+ */
+function slice(h: number, w: number, cy: number, cx: number, rIn: number, rOut: number) {
+  const image = ndarray(new Float32Array(h * w), [h, w]);
+  const myo = ndarray(new Uint8Array(h * w), [h, w]);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const r = Math.hypot(y - cy, (x - cx) * 0.9);
+      const v = r < rIn ? 1 : r < rOut ? 0.5 : 0;
+      image.set(y, x, v);
+      myo.set(y, x, v === 0.5 ? 1 : 0);
+    }
+  return { image, myo };
+}
+
+/** An oracle stage: probability 1 where the resized image's value falls in [lo, hi). */
+function oracle(size: [number, number], lo: number, hi: number): SegmentationStage & { calls: number } {
+  const stage = {
+    inputSize: size,
+    calls: 0,
+    async predict(images: readonly NumericNdArray[]): Promise<Image2D[]> {
+      stage.calls++;
+      return images.map((img) => {
+        expect(img.shape).toEqual(size);
+        const out = new Float32Array(size[0] * size[1]);
+        for (let y = 0; y < size[0]; y++)
+          for (let x = 0; x < size[1]; x++) {
+            const v = img.get(y, x);
+            out[y * size[1] + x] = v >= lo && v < hi ? 1 : 0;
+          }
+        return ndarray(out, size);
+      });
+    },
+  };
+  return stage;
+}
+
+const make = (sigma = 0) =>
+  new MyocardiumSegmenter({
+    localizer: oracle([96, 96], 0.25, 2),
+    segmenter: oracle([64, 64], 0.25, 0.75),
+    sigma,
+  });
+
+describe('MyocardiumSegmenter with oracle stages', () => {
+  it('returns the true myocardium up to resize error, at the input size', async () => {
+    const { image, myo } = slice(170, 210, 80, 120, 22, 33);
+    const r = await make().segment(image, { spacing: [1.5, 1.5] });
+    expect(r.found).toBe(true);
+    expect(r.mask.shape).toEqual([170, 210]);
+    expect(dice(r.mask, myo)).toBeGreaterThan(0.93);
+    const side = r.cropBox!.x1 - r.cropBox!.x0;
+    expect(r.cropBox!.y1 - r.cropBox!.y0).toBe(side);
+    expect(r.areaMm2).toBeCloseTo(r.mask.data.reduce((a, b) => a + b, 0) * 2.25, 6);
+  });
+
+  it('handles a heart at the image edge: the crop reaches past it and the mask is clipped', async () => {
+    const { image, myo } = slice(120, 140, 30, 20, 15, 24);
+    const r = await make(0.5).segment(image);
+    expect(r.cropBox!.x0).toBeLessThan(0);
+    expect(dice(r.mask, myo)).toBeGreaterThan(0.9);
+    expect(r.sigma).toBe(0.5);
+  });
+
+  it('a regressed σ smooths the restored mask and does not hurt on a round ring', async () => {
+    const { image, myo } = slice(300, 300, 150, 150, 45, 70);
+    const sharp = await make(0).segment(image);
+    const smooth = await make(1).segment(image);
+    expect(dice(smooth.mask, myo)).toBeGreaterThanOrEqual(dice(sharp.mask, myo) - 0.005);
+  });
+
+  it('an image where the localizer finds nothing gives empty masks and found: false', async () => {
+    const empty = ndarray(new Float32Array(50 * 60), [50, 60]);
+    const seg = make();
+    const r = await seg.segment(empty);
+    expect(r.found).toBe(false);
+    expect(r.cropBox).toBeNull();
+    expect(r.mask.data.every((v) => v === 0)).toBe(true);
+    expect((seg.segmenter as ReturnType<typeof oracle>).calls).toBe(1);
+  });
+
+  it('batches slices of different sizes and runs each stage once per batch', async () => {
+    const a = slice(100, 120, 50, 60, 15, 22);
+    const b = slice(160, 140, 70, 80, 20, 30);
+    const seg = make();
+    const results = await seg.segmentBatch([a.image, b.image]);
+    expect((seg.localizer as ReturnType<typeof oracle>).calls).toBe(1);
+    expect((seg.segmenter as ReturnType<typeof oracle>).calls).toBe(1);
+    expect(dice(results[0].mask, a.myo)).toBeGreaterThan(0.9);
+    expect(dice(results[1].mask, b.myo)).toBeGreaterThan(0.9);
+  });
+
+  it('segments a [D, H, W] volume and reports its volume in ml', async () => {
+    const s = slice(90, 90, 45, 45, 14, 22);
+    const vol = ndarray(new Float32Array(3 * 90 * 90), [3, 90, 90]);
+    for (let z = 0; z < 3; z++) vol.data.set(z === 1 ? new Float32Array(90 * 90) : s.image.data, z * 8100);
+    const r = await make().segmentVolume(vol, { spacing: [8, 1.25, 1.25] });
+    expect(r.mask.shape).toEqual([3, 90, 90]);
+    expect(r.slices.map((x) => x.found)).toEqual([true, false, true]);
+    const voxels = r.mask.data.reduce((a, b) => a + b, 0);
+    expect(r.volumeMl).toBeCloseTo((voxels * 8 * 1.25 * 1.25) / 1000, 9);
+  });
+
+  it('rejects a non-2D slice and a bad threshold by name', async () => {
+    await expect(make().segment(ndarray(new Float32Array(8), [2, 2, 2]))).rejects.toThrow(/2D \[H, W\]/);
+    expect(
+      () =>
+        new MyocardiumSegmenter({
+          localizer: oracle([8, 8], 0, 1),
+          segmenter: oracle([8, 8], 0, 1),
+          sigma: 0,
+          threshold: 1,
+        }),
+    ).toThrow(/threshold/);
+  });
+});

@@ -1,0 +1,222 @@
+import {
+  type Box,
+  type Mask,
+  type NumericNdArray,
+  pasteMask,
+  resize,
+  restoreMask,
+  type SigmaRegression,
+  type Spacing,
+} from '@myoseg/core';
+import ndarray from 'ndarray';
+import { cropAroundRegion, regionFromProbabilities, thresholdMap } from './crop-region';
+import type { SegmentationStage } from './stage';
+
+/** Settings of a {@link MyocardiumSegmenter}. */
+export interface SegmenterOptions {
+  /** Step 1: finds the myocardium + LV region. */
+  localizer: SegmentationStage;
+  /** Step 3: segments the myocardium in the crop. */
+  segmenter: SegmentationStage;
+  /** Step 4's σ: a fitted regression on the crop width, or a fixed σ in pixels (0 = no blur). */
+  sigma: SigmaRegression | number;
+  /** The crop's frame as a fraction of the region's larger side (default 0.15, the paper's). */
+  frame?: number;
+  /** Probability threshold of both stages (default 0.5). */
+  threshold?: number;
+}
+
+/** Where the time of one {@link MyocardiumSegmenter.segment} call went, in ms. */
+export interface SegmentTimings {
+  /** Resizing, normalizing and running the localizer. */
+  localizeMs: number;
+  /** Cropping, resizing and running the segmenter. */
+  segmentMs: number;
+  /** Restoring (resize, blur, threshold) and pasting the mask. */
+  restoreMs: number;
+  /** The whole call (per image, when batched: the batch's time divided by its size). */
+  totalMs: number;
+}
+
+/** What {@link MyocardiumSegmenter.segment} returns for one slice. */
+export interface SegmentResult {
+  /** The myocardium mask at the input's size `[H, W]`. */
+  mask: Mask;
+  /** The localizer's region (myocardium ∪ LV cavity) at the input's size `[H, W]`. */
+  regionMask: Mask;
+  /** The square crop in image pixels (may reach past the edge); `null` when nothing was found. */
+  cropBox: Box | null;
+  /** The σ used to restore the mask; `null` when nothing was found. */
+  sigma: number | null;
+  /** The segmenter's 0/1 mask at its input size (before restoring); absent when nothing was found. */
+  lowRes?: Mask;
+  /** False when the localizer found no region: then both masks are empty. */
+  found: boolean;
+  /** Myocardium area in mm² (when `spacing` was given). */
+  areaMm2?: number;
+  /** Where the time went. */
+  timings: SegmentTimings;
+}
+
+/** The outcome of {@link MyocardiumSegmenter.segmentVolume}. */
+export interface VolumeResult {
+  /** The myocardium mask `[D, H, W]`. */
+  mask: Mask;
+  /** One result per slice. */
+  slices: SegmentResult[];
+  /** Myocardial volume in ml (when `spacing` `[dz, dy, dx]` was given). */
+  volumeMl?: number;
+}
+
+/**
+ * The method, end to end: localize → square crop with a frame → segment at the segmenter's size → restore with
+ * the regressed Gaussian σ → paste back. Works on slices of any size; batches under the hood.
+ */
+export class MyocardiumSegmenter {
+  /** The localizer stage. */
+  readonly localizer: SegmentationStage;
+  /** The segmenter stage. */
+  readonly segmenter: SegmentationStage;
+  /** The σ rule. */
+  readonly sigma: SigmaRegression | number;
+  /** The crop frame. */
+  readonly frame: number;
+  /** The probability threshold. */
+  readonly threshold: number;
+
+  /** @param options - the two stages, the σ rule and the crop settings. */
+  constructor(options: SegmenterOptions) {
+    const { frame = 0.15, threshold = 0.5 } = options;
+    if (!(frame >= 0 && Number.isFinite(frame)))
+      throw new RangeError(`MyocardiumSegmenter: frame must be ≥ 0, got ${frame}`);
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new RangeError(`MyocardiumSegmenter: threshold must lie in (0, 1), got ${threshold}`);
+    }
+    if (typeof options.sigma === 'number' && !(options.sigma >= 0 && Number.isFinite(options.sigma))) {
+      throw new RangeError(`MyocardiumSegmenter: a fixed sigma must be ≥ 0, got ${options.sigma}`);
+    }
+    this.localizer = options.localizer;
+    this.segmenter = options.segmenter;
+    this.sigma = options.sigma;
+    this.frame = frame;
+    this.threshold = threshold;
+  }
+
+  /** The σ for a crop `width` pixels wide. */
+  sigmaFor(width: number): number {
+    return typeof this.sigma === 'number' ? this.sigma : this.sigma.predict(width);
+  }
+
+  /**
+   * Segments one 2D slice.
+   *
+   * @param image - `[H, W]` intensities, any size and units.
+   * @param options.spacing - `[dy, dx]` in mm, for `areaMm2`.
+   * @returns the full-size myocardium mask and how it was found; an empty mask with `found: false` when the
+   *   localizer finds nothing.
+   */
+  async segment(image: NumericNdArray, options: { spacing?: Spacing } = {}): Promise<SegmentResult> {
+    const [result] = await this.segmentBatch([image], options);
+    return result;
+  }
+
+  /**
+   * Segments several 2D slices (any sizes), running each network once per batch.
+   *
+   * @param images - `[H, W]` each.
+   * @param options.spacing - `[dy, dx]` in mm, shared by all images, for `areaMm2`.
+   */
+  async segmentBatch(
+    images: readonly NumericNdArray[],
+    options: { spacing?: Spacing } = {},
+  ): Promise<SegmentResult[]> {
+    images.forEach((img, i) => {
+      if (img.shape.length !== 2 || img.shape[0] < 1 || img.shape[1] < 1) {
+        throw new RangeError(
+          `segment: image ${i} must be a 2D [H, W] array, got shape [${img.shape.join(', ')}]`,
+        );
+      }
+    });
+    const spacing = options.spacing;
+    if (spacing && (spacing.length !== 2 || !spacing.every((s) => s > 0))) {
+      throw new RangeError(`segment: spacing must be [dy, dx] in mm (> 0), got [${spacing.join(', ')}]`);
+    }
+    const t0 = performance.now();
+    const locSize = this.localizer.inputSize;
+    const probs = await this.localizer.predict(images.map((img) => resize(img, [locSize[0], locSize[1]])));
+    const regions = probs.map((p, i) =>
+      regionFromProbabilities(p, [images[i].shape[0], images[i].shape[1]], this.threshold),
+    );
+    const crops = regions.map((region, i) => cropAroundRegion(images[i], region, this.frame));
+    const t1 = performance.now();
+
+    const segSize = this.segmenter.inputSize;
+    const found = crops.flatMap((c, i) => (c ? [{ i, ...c }] : []));
+    const segProbs = await this.segmenter.predict(found.map((c) => resize(c.crop, [segSize[0], segSize[1]])));
+    const t2 = performance.now();
+
+    const results: SegmentResult[] = images.map((img, i) => {
+      const shape: [number, number] = [img.shape[0], img.shape[1]];
+      return {
+        mask: ndarray(new Uint8Array(shape[0] * shape[1]), shape),
+        regionMask: regions[i],
+        cropBox: null,
+        sigma: null,
+        found: false,
+        timings: { localizeMs: 0, segmentMs: 0, restoreMs: 0, totalMs: 0 },
+      };
+    });
+    found.forEach((c, k) => {
+      const side = c.box.x1 - c.box.x0;
+      const sigma = this.sigmaFor(side);
+      const lowRes = thresholdMap(segProbs[k], this.threshold);
+      const restored = restoreMask(lowRes, [side, side], { sigma });
+      const r = results[c.i];
+      r.mask = pasteMask(restored, c.box, [images[c.i].shape[0], images[c.i].shape[1]]);
+      r.cropBox = c.box;
+      r.lowRes = lowRes;
+      r.sigma = sigma;
+      r.found = true;
+    });
+    const t3 = performance.now();
+    const n = images.length || 1;
+    for (const r of results) {
+      r.timings = {
+        localizeMs: (t1 - t0) / n,
+        segmentMs: (t2 - t1) / n,
+        restoreMs: (t3 - t2) / n,
+        totalMs: (t3 - t0) / n,
+      };
+      if (spacing) r.areaMm2 = r.mask.data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1];
+    }
+    return results;
+  }
+
+  /**
+   * Segments a stack of short-axis slices.
+   *
+   * @param volume - `[D, H, W]`.
+   * @param options.spacing - `[dz, dy, dx]` in mm, for `volumeMl`.
+   */
+  async segmentVolume(
+    volume: NumericNdArray,
+    options: { spacing?: readonly [number, number, number] } = {},
+  ): Promise<VolumeResult> {
+    if (volume.shape.length !== 3) {
+      throw new RangeError(`segmentVolume: volume must be [D, H, W], got shape [${volume.shape.join(', ')}]`);
+    }
+    const [d, h, w] = volume.shape;
+    const slices = Array.from({ length: d }, (_, z) => volume.pick(z, null, null));
+    const spacing = options.spacing;
+    const results = await this.segmentBatch(slices, spacing ? { spacing: [spacing[1], spacing[2]] } : {});
+    const data = new Uint8Array(d * h * w);
+    results.forEach((r, z) => {
+      data.set(r.mask.data, z * h * w);
+    });
+    const mask: Mask = ndarray(data, [d, h, w]);
+    const out: VolumeResult = { mask, slices: results };
+    if (spacing)
+      out.volumeMl = (data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1] * spacing[2]) / 1000;
+    return out;
+  }
+}

@@ -1,0 +1,303 @@
+import {
+  type Box,
+  bestSigma,
+  boundingBox,
+  cropImage,
+  fitSigmaRegression,
+  InsufficientDataError,
+  type SigmaRegression,
+  type SigmaSample,
+  seededRandom,
+  selectLabels,
+  splitByPatient,
+  squareCropBox,
+} from '@myoseg/core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { buildUNet } from '../architecture';
+import type { TrainingCallback } from '../training/callbacks';
+import { type SegmentationSample, segmentationData } from '../training/data';
+import { type FineTuneResult, fineTune } from '../training/fine-tune';
+import { type LabeledSlice, LOCALIZATION_LABELS, MYOCARDIUM_LABELS } from './labeled-slice';
+import { type PipelinePreset, resolvePreset } from './presets';
+import { MyocardiumSegmenter } from './segmenter';
+import { tfStage } from './stage';
+
+/** Progress of {@link trainSegmenter}, for progress bars and logs. */
+export interface PipelineProgress {
+  /** Which network or step. */
+  stage: 'localizer' | 'segmenter' | 'sigma' | string;
+  /** `'batch'` after each optimizer step, `'epoch'` after each epoch, `'done'` when the stage ends. */
+  event: 'batch' | 'epoch' | 'done';
+  /** Epoch within the stage (frozen epochs first), from 0. */
+  epoch?: number;
+  /** Epochs of the stage in all. */
+  epochs?: number;
+  /** Batch within the epoch, from 0. */
+  batch?: number;
+  /** Batches per epoch. */
+  batches?: number;
+  /** Training loss (batch or epoch mean). */
+  loss?: number;
+  /** Validation Dice after an epoch. */
+  valDice?: number;
+}
+
+/** Options of {@link trainSegmenter}. */
+export interface TrainSegmenterOptions {
+  /** `'quick'` (default), `'paper'`, or a preset with fields replaced. */
+  preset?: 'paper' | 'quick' | (Partial<PipelinePreset> & { base?: 'paper' | 'quick' });
+  /** Seed of the split, the initial weights, the shuffles and the crop jitter (default 0). */
+  seed?: number;
+  /** Patient-level split for segmenter training / σ fitting / validation (default the paper's [0.6, 0.2, 0.2]). */
+  ratios?: readonly [number, number, number];
+  /** Called with progress events. */
+  onProgress?: (p: PipelineProgress) => void;
+  /** Extra callbacks for both networks' training (checkpoints, early stopping). */
+  callbacks?: readonly TrainingCallback[];
+}
+
+/** What {@link trainSegmenter} returns. */
+export interface TrainedPipeline {
+  /** The ready pipeline. */
+  segmenter: MyocardiumSegmenter;
+  /** The localizer network (2 classes: background, myocardium ∪ LV). */
+  localizerModel: tfl.LayersModel;
+  /** The segmenter network (2 classes: background, myocardium). */
+  segmenterModel: tfl.LayersModel;
+  /** The fitted σ regression, or a fixed σ when the σ split had fewer than two crop widths. */
+  sigma: SigmaRegression | number;
+  /** The (width, best σ) points the regression was fitted on. */
+  sigmaSamples: SigmaSample[];
+  /** Patient ids of each side of the split. */
+  split: { train: string[]; sigma: string[]; validation: string[] };
+  /** The preset used (resolved). */
+  preset: PipelinePreset;
+  /** Training logs of both networks. */
+  history: { localizer: FineTuneResult; segmenter: FineTuneResult };
+}
+
+const patients = (slices: readonly LabeledSlice[]) => [...new Set(slices.map((s) => s.patientId))].sort();
+
+/** A box moved and resized by up to `jitter` of its larger side, with `random`. */
+function jitterBox(box: Box, jitter: number, random: () => number): Box {
+  const side = Math.max(box.y1 - box.y0, box.x1 - box.x0);
+  const d = () => Math.round((random() * 2 - 1) * jitter * side);
+  const y0 = box.y0 + d();
+  const x0 = box.x0 + d();
+  return { y0, x0, y1: Math.max(y0 + 1, box.y1 + d()), x1: Math.max(x0 + 1, box.x1 + d()) };
+}
+
+/**
+ * The segmenter's training pairs: crops around each slice's true region (myocardium ∪ LV) with the frame,
+ * plus `jitterCopies` crops around boxes moved by up to `cropJitter`, so the segmenter learns to tolerate the
+ * localizer's error. Slices without the region are skipped.
+ */
+export function segmenterSamples(
+  slices: readonly LabeledSlice[],
+  preset: Pick<PipelinePreset, 'frame' | 'cropJitter' | 'jitterCopies'>,
+  seed: number,
+): SegmentationSample[] {
+  const random = seededRandom(seed);
+  const out: SegmentationSample[] = [];
+  for (const s of slices) {
+    const region = boundingBox(selectLabels(s.mask, LOCALIZATION_LABELS));
+    if (!region) continue;
+    const myo = selectLabels(s.mask, MYOCARDIUM_LABELS);
+    const boxes = [
+      region,
+      ...Array.from({ length: preset.jitterCopies }, () => jitterBox(region, preset.cropJitter, random)),
+    ];
+    for (const b of boxes) {
+      const box = squareCropBox(b, { frame: preset.frame });
+      out.push({
+        image: cropImage(s.image, box, { pad: 'edge' }),
+        mask: cropImage(myo, box, { pad: 'zero' }),
+      });
+    }
+  }
+  return out;
+}
+
+/** Trains one 2-class (or n-class) U-Net the fastai way on `samples` at `size`. */
+export async function trainStage(
+  name: string,
+  samples: readonly SegmentationSample[],
+  validation: readonly SegmentationSample[],
+  options: {
+    preset: PipelinePreset;
+    size: [number, number];
+    numClasses: number;
+    seed: number;
+    onProgress?: (p: PipelineProgress) => void;
+    callbacks?: readonly TrainingCallback[];
+  },
+): Promise<{ model: tfl.LayersModel; history: FineTuneResult }> {
+  const { preset, size, numClasses, seed, onProgress } = options;
+  if (samples.length === 0)
+    throw new InsufficientDataError(`trainSegmenter: no training samples for the ${name}`);
+  const model = buildUNet({
+    encoder: preset.encoder,
+    inputShape: [size[0], size[1], preset.channels],
+    numClasses,
+    widthMultiplier: preset.widthMultiplier,
+    seed,
+  });
+  const dataOptions = {
+    size,
+    numClasses,
+    channels: preset.channels,
+    normalize: preset.normalization,
+    batchSize: preset.batchSize,
+  };
+  const data = segmentationData(samples, {
+    ...dataOptions,
+    shuffle: true,
+    augment: preset.augment,
+    dropLast: samples.length > preset.batchSize,
+  });
+  const valData = validation.length > 0 ? segmentationData(validation, dataOptions) : undefined;
+  const epochs = preset.frozenEpochs + preset.epochs;
+  let epochBase = 0;
+  let phaseEpochs = 0;
+  const progress: TrainingCallback = {
+    onTrainBegin: () => {
+      epochBase += phaseEpochs;
+      phaseEpochs = 0;
+    },
+    onBatchEnd: (logs) =>
+      onProgress?.({
+        stage: name,
+        event: 'batch',
+        epoch: epochBase + logs.epoch,
+        epochs,
+        batch: logs.batch,
+        batches: data.batchesPerEpoch,
+        loss: logs.loss,
+      }),
+    onEpochEnd: (logs) => {
+      phaseEpochs = logs.epoch + 1;
+      onProgress?.({
+        stage: name,
+        event: 'epoch',
+        epoch: epochBase + logs.epoch,
+        epochs,
+        loss: logs.loss,
+        valDice: logs.valDice,
+      });
+    },
+  };
+  const history = await fineTune(model, data, {
+    frozenEpochs: preset.frozenEpochs,
+    epochs: preset.epochs,
+    baseLr: preset.baseLr,
+    lrFind: { iterations: preset.lrFindIterations },
+    seed,
+    validation: valData,
+    callbacks: [progress, ...(options.callbacks ?? [])],
+  });
+  onProgress?.({ stage: name, event: 'done' });
+  return { model, history };
+}
+
+/**
+ * Trains the whole method on annotated slices: splits patients 60/20/20 (seeded, stratified by group), trains
+ * the localizer on myocardium ∪ LV at the preset's size, trains the segmenter on framed (and jittered) crops of
+ * the myocardium, then fits the σ regression on the second split (the best σ of 0…1 per slice, least squares
+ * on the crop width). The third split is the validation set of both networks.
+ *
+ * @param slices - annotated slices with ACDC labels.
+ * @throws InsufficientDataError when a split has no usable slice.
+ */
+export async function trainSegmenter(
+  slices: readonly LabeledSlice[],
+  options: TrainSegmenterOptions = {},
+): Promise<TrainedPipeline> {
+  const preset = resolvePreset(options.preset ?? 'quick');
+  const { seed = 0, ratios = [0.6, 0.2, 0.2], onProgress } = options;
+  if (slices.length === 0) throw new InsufficientDataError('trainSegmenter: no slices given');
+  const [train, sigmaSet, validation] = splitByPatient(slices, {
+    ratios,
+    seed,
+    stratifyBy: (s) => s.group ?? '',
+  });
+  if (train.length === 0)
+    throw new InsufficientDataError(
+      `trainSegmenter: the training split is empty (${patients(slices).length} patients)`,
+    );
+
+  const localization = (set: readonly LabeledSlice[]) =>
+    set.map((s) => ({ image: s.image, mask: selectLabels(s.mask, LOCALIZATION_LABELS) }));
+  const loc = await trainStage('localizer', localization(train), localization(validation), {
+    preset,
+    size: preset.localizerSize,
+    numClasses: 2,
+    seed,
+    onProgress,
+    callbacks: options.callbacks,
+  });
+  const seg = await trainStage(
+    'segmenter',
+    segmenterSamples(train, preset, seed),
+    segmenterSamples(validation, { ...preset, jitterCopies: 0 }, seed),
+    {
+      preset,
+      size: preset.segmenterSize,
+      numClasses: 2,
+      seed: seed + 1,
+      onProgress,
+      callbacks: options.callbacks,
+    },
+  );
+
+  const stageOptions = { normalization: preset.normalization };
+  const draft = new MyocardiumSegmenter({
+    localizer: tfStage(loc.model, stageOptions),
+    segmenter: tfStage(seg.model, stageOptions),
+    sigma: 0,
+    frame: preset.frame,
+  });
+  const sigmaSamples = await fitSigmaSamples(draft, sigmaSet.length > 0 ? sigmaSet : validation);
+  onProgress?.({ stage: 'sigma', event: 'done' });
+  let sigma: SigmaRegression | number;
+  try {
+    sigma = fitSigmaRegression(sigmaSamples);
+  } catch (e) {
+    if (!(e instanceof InsufficientDataError)) throw e;
+    const sorted = sigmaSamples.map((s) => s.sigma).sort((a, b) => a - b);
+    sigma = sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)] : 0;
+  }
+  return {
+    segmenter: new MyocardiumSegmenter({
+      localizer: draft.localizer,
+      segmenter: draft.segmenter,
+      sigma,
+      frame: preset.frame,
+    }),
+    localizerModel: loc.model,
+    segmenterModel: seg.model,
+    sigma,
+    sigmaSamples,
+    split: { train: patients(train), sigma: patients(sigmaSet), validation: patients(validation) },
+    preset,
+    history: { localizer: loc.history, segmenter: seg.history },
+  };
+}
+
+/**
+ * The σ regression's training points: for each slice, the pipeline's own low-resolution mask (localizer crop,
+ * segmenter output) and the best σ of the grid against the true myocardium in that crop.
+ */
+export async function fitSigmaSamples(
+  pipeline: MyocardiumSegmenter,
+  slices: readonly LabeledSlice[],
+): Promise<SigmaSample[]> {
+  const results = await pipeline.segmentBatch(slices.map((s) => s.image));
+  const out: SigmaSample[] = [];
+  results.forEach((r, i) => {
+    if (!r.found || !r.cropBox || !r.lowRes) return;
+    const truth = cropImage(selectLabels(slices[i].mask, MYOCARDIUM_LABELS), r.cropBox, { pad: 'zero' });
+    if (!truth.data.some((v) => v !== 0)) return;
+    out.push({ width: r.cropBox.x1 - r.cropBox.x0, sigma: bestSigma(r.lowRes, truth).sigma });
+  });
+  return out;
+}

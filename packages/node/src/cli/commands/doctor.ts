@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type BackendReport, initBackend } from '../../backend';
+import type { CliIo } from '../io';
+
+/** Versions of the runtime and of the packages that decide speed. */
+function versions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const version = (name: string) => {
+    try {
+      const path = require.resolve(`${name}/package.json`);
+      return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+    } catch {
+      return 'not installed';
+    }
+  };
+  return {
+    node: process.versions.node,
+    platform: `${process.platform}-${process.arch}`,
+    '@tensorflow/tfjs-core': version('@tensorflow/tfjs-core'),
+    '@tensorflow/tfjs-backend-wasm': version('@tensorflow/tfjs-backend-wasm'),
+    '@tensorflow/tfjs-node': version('@tensorflow/tfjs-node'),
+    '@tensorflow/tfjs-node-gpu': version('@tensorflow/tfjs-node-gpu'),
+  };
+}
+
+/** What to do to get a faster backend, given what was found. */
+export function backendAdvice(report: BackendReport): string[] {
+  if (report.choice === 'tfjs-node-gpu')
+    return ['Running on the GPU (CUDA) through @tensorflow/tfjs-node-gpu.'];
+  const advice = [];
+  if (report.choice !== 'tfjs-node') {
+    advice.push(
+      'For native CPU speed: npm i @tensorflow/tfjs-node (its install downloads libtensorflow, so it needs internet).',
+    );
+  }
+  advice.push(
+    'For a GPU: npm i @tensorflow/tfjs-node-gpu on Linux x86-64 with an NVIDIA driver, CUDA 11.2 and cuDNN 8.1 (the versions libtensorflow 2.9 is built against); then myoseg picks it first.',
+  );
+  return advice;
+}
+
+/** `myoseg doctor`: which backend myoseg picks and why, versions, and what to install for more speed. */
+export async function doctorCommand(
+  io: CliIo,
+  options: { json?: boolean; backend?: string },
+): Promise<number> {
+  const report = await initBackend({ prefer: options.backend as never, env: io.env });
+  const info = { backend: report, versions: versions(), advice: backendAdvice(report) };
+  if (options.json) {
+    io.out(JSON.stringify(info, null, 2));
+    return 0;
+  }
+  io.out(`backend: ${report.choice} (tfjs '${report.tfBackend}')${report.forced ? ', forced' : ''}`);
+  if (report.choice === 'wasm')
+    io.out(`  wasm threads: ${report.threads}, SIMD: ${report.simd ? 'on' : 'off'}`);
+  for (const a of report.attempts)
+    io.out(`  ${a.ok ? '✓' : '·'} ${a.choice}${a.reason ? `: ${a.reason}` : ''}`);
+  io.out('versions:');
+  for (const [k, v] of Object.entries(info.versions)) io.out(`  ${k}: ${v}`);
+  for (const line of info.advice) io.out(line);
+  return 0;
+}

@@ -1,0 +1,108 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { BackendUnavailableError, InputError, ModelFolderError } from '../errors';
+import { demoCommand } from './commands/demo';
+import { doctorCommand } from './commands/doctor';
+import { synthCommand } from './commands/synth';
+import { type CliIo, EXIT } from './io';
+
+const integer = (name: string, min: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
+  return n;
+};
+
+/** Errors that are the user's input, printed as one line with exit code 2. */
+const INPUT_ERRORS = [
+  'InputError',
+  'ModelFolderError',
+  'BackendUnavailableError',
+  'NiftiFormatError',
+  'AcdcFormatError',
+  'InvalidOptionError',
+];
+
+/** Builds the `myoseg` command; each action resolves to an exit code stored in `result.code`. */
+export function buildProgram(io: CliIo, result: { code: number }): Command {
+  const program = new Command('myoseg')
+    .description('Myocardium segmentation in cardiac MRI: two-step deep learning with smoothed masks.')
+    .option(
+      '--backend <name>',
+      'force a backend: tfjs-node-gpu, tfjs-node, wasm or cpu (or set MYOSEG_BACKEND)',
+    )
+    .option('--json', 'machine-readable output on stdout')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok, 1 some inputs failed or a run-time failure, 2 bad usage or unusable input (nothing written).
+
+Examples:
+  myoseg demo                                   synthesize, train (quick preset), reproduce Table 1 in ./myoseg-demo
+  myoseg demo --patients 50 --out /tmp/run      a bigger cohort elsewhere
+  myoseg synth --patients 150 --out ./twin      a full-size synthetic ACDC twin
+  myoseg doctor                                 which backend is used and how to get a faster one`,
+    );
+  const global = () => program.opts<{ backend?: string; json?: boolean }>();
+  const run = (fn: () => Promise<number>) => async () => {
+    result.code = await fn();
+  };
+
+  program
+    .command('demo')
+    .description('synthesize a twin cohort, train, evaluate the five approaches of Table 1, write a report')
+    .option('--patients <n>', 'synthetic patients (a multiple of 5)', integer('--patients', 5), 25)
+    .option('--preset <name>', 'quick or paper', 'quick')
+    .option('--seed <n>', 'seed of data, split and training', integer('--seed', 0), 0)
+    .option('--runs <n>', 'seeded runs (the paper: 10)', integer('--runs', 1), 1)
+    .option('--out <dir>', 'output folder', './myoseg-demo')
+    .action(async (o) => {
+      if (o.preset !== 'quick' && o.preset !== 'paper')
+        throw new InputError(`--preset must be quick or paper, got ${o.preset}`);
+      await run(() => demoCommand(io, { ...o, ...global() }))();
+    });
+
+  program
+    .command('synth')
+    .description('write a synthetic ACDC twin (ACDC folder layout, NIfTI + Info.cfg)')
+    .option('--patients <n>', 'number of patients', integer('--patients', 1), 150)
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--seed <n>', 'seed', integer('--seed', 0), 0)
+    .option('--with-4d', 'also write the 4D cine files')
+    .action(async (o) => run(() => synthCommand(io, { ...o, with4d: o.with4d, ...global() }))());
+
+  program
+    .command('doctor')
+    .description('report the backend in use, why better ones were skipped, versions, and how to get a GPU')
+    .action(async () => run(() => doctorCommand(io, global()))());
+
+  return program;
+}
+
+/**
+ * Runs the `myoseg` command line and returns its exit code. Input errors print one line (no stack); other
+ * errors print their message and exit 1.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const result = { code: EXIT.ok };
+  const program = buildProgram(io, result);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const err = e as Error;
+    if (
+      e instanceof InputError ||
+      e instanceof ModelFolderError ||
+      e instanceof BackendUnavailableError ||
+      INPUT_ERRORS.includes(err.name)
+    ) {
+      io.err(`myoseg: ${err.message}`);
+      return EXIT.usage;
+    }
+    io.err(`myoseg: ${err.stack ?? err.message}`);
+    return EXIT.failed;
+  }
+}

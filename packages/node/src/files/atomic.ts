@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+const suffix = () => randomBytes(4).toString('hex');
+
+/**
+ * Writes a file atomically: into a temporary file beside it, then renamed over the target, so readers see the
+ * old file or the whole new one, never a part.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.tmp-${suffix()}`);
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Writes a whole folder atomically: every file goes into a temporary sibling folder, which then replaces `dir`
+ * (an existing `dir` is moved aside and removed only once the new one is in place). An interrupted write
+ * leaves the old folder, or no folder, but never a half-written one under `dir`.
+ *
+ * @param files - relative path (may contain `/`) → contents.
+ */
+export async function writeFolderAtomic(
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+): Promise<void> {
+  const parent = dirname(dir);
+  await mkdir(parent, { recursive: true });
+  const tmp = join(parent, `.${basename(dir)}.tmp-${suffix()}`);
+  try {
+    for (const [rel, data] of Object.entries(files)) {
+      const path = join(tmp, rel);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, data);
+    }
+    const exists = await stat(dir).then(
+      () => true,
+      () => false,
+    );
+    if (exists) {
+      const old = join(parent, `.${basename(dir)}.old-${suffix()}`);
+      await rename(dir, old);
+      await rename(tmp, dir);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(tmp, dir);
+    }
+  } catch (e) {
+    await rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}

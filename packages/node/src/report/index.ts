@@ -1,0 +1,19 @@
+export { type OverlayMask, type OverlayOptions, overlayPng, type RgbaImage, renderOverlay } from './overlay';
+export { encodePng } from './png';
+export { ReportFormatError, readRunReport } from './read-run-report';
+export { renderReportHtml } from './render-html';
+export type {
+  DiceDistribution,
+  DiceStats,
+  FixedSigma,
+  GroupDice,
+  Hd95Summary,
+  ReportPreset,
+  ReportSigma,
+  ReportSlice,
+  RunReport,
+  Table1Row,
+  TrainingCurve,
+  TrainingEpoch,
+} from './run-report';
+export { writeReport } from './write-report';

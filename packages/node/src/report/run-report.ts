@@ -1,0 +1,139 @@
+import type { SigmaRegressionJSON, SigmaSample } from '@myoseg/core';
+
+/** Mean, minimum and maximum of a set of Dice scores (each in [0, 1]). */
+export interface DiceStats {
+  /** Mean Dice. */
+  mean: number;
+  /** Lowest Dice. */
+  min: number;
+  /** Highest Dice. */
+  max: number;
+}
+
+/** Summary of the 95th-percentile Hausdorff distances of one approach, in mm. */
+export interface Hd95Summary {
+  /** Median over the slices with a finite distance; null when there is none. */
+  median: number | null;
+  /** Mean over the slices with a finite distance; null when there is none. */
+  mean: number | null;
+  /** Number of slices whose distance is infinite (one mask empty, the other not). */
+  infinite: number;
+}
+
+/** One row of Table 1: an approach's Dice beside the paper's, its HD95, and its Dice per patient group. */
+export interface Table1Row {
+  /** The approach, e.g. `"localization, original size + Gaussian blur"`. */
+  label: string;
+  /** Dice over the evaluated slices (and runs). */
+  dice: DiceStats;
+  /** The paper's Table 1 numbers for this approach; null when the paper has none. */
+  paper: DiceStats | null;
+  /** HD95 in mm. */
+  hd95Mm: Hd95Summary;
+  /** Mean Dice and slice count per group (`NOR`, `MINF`, `DCM`, `HCM`, `RV`, …). */
+  perGroup: Record<string, GroupDice>;
+}
+
+/** Mean Dice of one patient group and the number of slices it is taken over. */
+export interface GroupDice {
+  /** Mean Dice in [0, 1]. */
+  mean: number;
+  /** Number of slices (times runs). */
+  n: number;
+}
+
+/** A σ used as a constant instead of a regression. */
+export interface FixedSigma {
+  /** The σ, in pixels of the original image. */
+  fixed: number;
+}
+
+/**
+ * The σ used to restore masks: a fitted regression on the crop width (as `SigmaRegression.toJSON()`) or a
+ * fixed value, with the per-slice best σ it was fitted on.
+ */
+export type ReportSigma = (SigmaRegressionJSON | FixedSigma) & {
+  /** Crop width (pixels) and best σ of each slice of the fitting split; may be empty. */
+  points: SigmaSample[];
+};
+
+/** One epoch of a training curve; null marks a value that was not finite (a diverged loss). */
+export interface TrainingEpoch {
+  /** Epoch number (0- or 1-based, as the trainer counts). */
+  epoch: number;
+  /** Mean training loss over the epoch. */
+  loss: number | null;
+  /** Validation loss, when validated. */
+  valLoss?: number | null;
+  /** Validation Dice in [0, 1], when validated. */
+  valDice?: number | null;
+}
+
+/** The training curve of one network. */
+export interface TrainingCurve {
+  /** The network, e.g. `"localizer"`. */
+  name: string;
+  /** Its epochs, in order. */
+  epochs: TrainingEpoch[];
+}
+
+/** An example slice shown as an overlay picture. */
+export interface ReportSlice {
+  /** What it exemplifies, e.g. `"best"`, `"median"`, `"worst"`. */
+  title: string;
+  /** The patient, e.g. `"patient042"`. */
+  patientId: string;
+  /** The patient's group, e.g. `"DCM"`. */
+  group: string;
+  /** Dice of this slice, in [0, 1]. */
+  dice: number;
+  /** The overlay picture: a PNG file, base64-encoded (e.g. from `overlayPng`). */
+  pngBase64: string;
+  /** Optional free text under the picture (frame, slice index, colours). */
+  caption?: string;
+}
+
+/** The training preset a run used. */
+export interface ReportPreset {
+  /** Preset name, e.g. `"quick"` or `"paper"`. */
+  name: string;
+  /** Its settings, shown as a key/value table. */
+  settings: Record<string, string | number | boolean>;
+}
+
+/** Per-slice Dice of one approach, by patient group, for the distribution plot. */
+export interface DiceDistribution {
+  /** The approach the values belong to (usually Table 1's last row). */
+  approach: string;
+  /** Dice in [0, 1] of each slice (and run), by group, in display order. */
+  groups: Record<string, number[]>;
+}
+
+/**
+ * Everything a run's HTML report shows, as plain JSON-able data (what `report.json` holds).
+ * Records keep their insertion order, which is the order of rows and charts.
+ */
+export interface RunReport {
+  /** Page title. */
+  title: string;
+  /** When the run finished, as an ISO 8601 date-time. */
+  createdAt: string;
+  /** The training preset: its name and its settings. */
+  preset: ReportPreset;
+  /** Optional key facts shown in the header (cohort size, seed, backend…). */
+  summary?: Record<string, string | number | boolean>;
+  /** Table 1's rows, in the paper's order; the last row is taken as the full pipeline. */
+  table1: Table1Row[];
+  /** Per-slice Dice of one approach by patient group, for the distribution plot. */
+  diceDistribution: DiceDistribution;
+  /** The σ regression and its points. */
+  sigma: ReportSigma;
+  /** Training curves, one per network (e.g. `localizer`, `segmenter`), in display order. */
+  training: TrainingCurve[];
+  /** Example overlays, e.g. the best, median and worst slices. */
+  slices: ReportSlice[];
+  /** Durations by step name, in milliseconds. */
+  timings: Record<string, number>;
+  /** Free-text remarks, one paragraph each. */
+  notes: string[];
+}
