@@ -1,3 +1,4 @@
+export { ACDC_LABELS, LOCALIZATION_LABELS, MYOCARDIUM_LABELS } from './acdc-labels';
 export { boundingBox } from './bounding-box';
 export { ejectionFraction, volumeMl } from './clinical';
 export {
@@ -25,6 +26,6 @@ export {
   type SigmaSample,
   sigmaRegressionFromJSON,
 } from './sigma-regression';
-export { type SplitOptions, splitByPatient } from './split';
+export { type PatientItem, type SplitOptions, splitByPatient } from './split';
 export { averageSurfaceDistance, hausdorffDistance, type SurfaceDistanceOptions } from './surface-distance';
 export type { Box, Image2D, Mask, NumericArray, NumericNdArray, Spacing } from './types';

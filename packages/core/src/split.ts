@@ -1,6 +1,12 @@
 import { seededRandom, shuffled } from './random';
 import { assertInteger, assertNumber } from './validate';
 
+/** Anything that belongs to a patient. */
+export interface PatientItem {
+  /** The patient's id: items with the same id always land in the same part. */
+  patientId: string;
+}
+
 /** Options of {@link splitByPatient}. */
 export interface SplitOptions<T> {
   /** Fractions of patients per part, e.g. `[0.6, 0.2, 0.2]`; normalized to sum 1. */
@@ -21,10 +27,7 @@ export interface SplitOptions<T> {
  * @returns one array per ratio, items kept in their input order.
  * @throws RangeError for empty or negative ratios, or a non-integer seed.
  */
-export function splitByPatient<T extends { patientId: string }>(
-  items: readonly T[],
-  options: SplitOptions<T>,
-): T[][] {
+export function splitByPatient<T extends PatientItem>(items: readonly T[], options: SplitOptions<T>): T[][] {
   const { ratios, seed, stratifyBy } = options;
   if (ratios.length === 0)
     throw new RangeError('splitByPatient: ratios is empty; expected e.g. [0.6, 0.2, 0.2]');

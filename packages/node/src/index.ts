@@ -9,13 +9,16 @@ export {
 export { type CliIo, EXIT } from './cli/io';
 export { main } from './cli/program';
 export { BackendUnavailableError, InputError, ModelFolderError } from './errors';
-export { writeFileAtomic, writeFolderAtomic } from './files/atomic';
+export { writeFolderAtomic } from './files/atomic';
 export { captureArtifacts, fileHandler, modelFiles, readModelArtifacts } from './files/model-files';
 export {
+  type FixedSigmaRule,
   type LoadedSegmenter,
   loadSegmenterFolder,
+  type RegressedSigma,
   SEGMENTER_FOLDER_VERSION,
   type SegmenterManifest,
+  type SigmaRule,
   saveSegmenterFolder,
 } from './files/segmenter-folder';
 export * from './report';

@@ -35,6 +35,14 @@ export function thresholdMap(p: Image2D, threshold: number): Mask {
   return ndarray(out, [p.shape[0], p.shape[1]]);
 }
 
+/** A square crop and where it came from. */
+export interface RegionCrop {
+  /** The square box in image pixels (may reach past the edge). */
+  box: Box;
+  /** The image inside it, edge-padded. */
+  crop: Image2D;
+}
+
 /**
  * Step 2 of the method, shared by training and inference: the square crop box around a region (with the
  * frame), and the crop itself (edge-padded where the square reaches past the image).
@@ -45,7 +53,7 @@ export function cropAroundRegion(
   image: NumericNdArray,
   region: NumericNdArray,
   frame: number,
-): { box: Box; crop: Image2D } | null {
+): RegionCrop | null {
   const bb = boundingBox(region);
   if (!bb) return null;
   const box = squareCropBox(bb, { frame, imageShape: [image.shape[0], image.shape[1]] });

@@ -3,7 +3,9 @@ import {
   cropImage,
   dice,
   hausdorffDistance,
+  LOCALIZATION_LABELS,
   type Mask,
+  MYOCARDIUM_LABELS,
   pasteMask,
   resize,
   restoreMask,
@@ -13,7 +15,7 @@ import {
 import type * as tfl from '@tensorflow/tfjs-layers';
 import ndarray from 'ndarray';
 import { thresholdMap } from './crop-region';
-import { type LabeledSlice, LOCALIZATION_LABELS, MYOCARDIUM_LABELS } from './labeled-slice';
+import type { LabeledSlice } from './labeled-slice';
 import { type PipelinePreset, resolvePreset } from './presets';
 import { tfStage } from './stage';
 import {
@@ -32,12 +34,46 @@ export type Approach =
   | 'localization-original-size'
   | 'localization-original-size-blur';
 
-/** The approaches in the paper's order, with its wording and its avg / min / max Dice (Table 1). */
-export const TABLE1: readonly {
+/** Mean, min and max of a Dice coefficient over slices. */
+export interface DiceSummary {
+  /** Mean Dice. */
+  mean: number;
+  /** Lowest Dice. */
+  min: number;
+  /** Highest Dice. */
+  max: number;
+}
+
+/** One row of the paper's Table 1. */
+export interface Table1Entry {
+  /** Which approach. */
   approach: Approach;
+  /** The paper's wording. */
   label: string;
-  paper: { mean: number; min: number; max: number };
-}[] = Object.freeze([
+  /** The paper's avg / min / max Dice. */
+  paper: DiceSummary;
+}
+
+/** HD95 over slices, in mm. */
+export interface Hd95Summary {
+  /** Median over slices (+∞ slices included). */
+  median: number;
+  /** Mean over the slices where it is finite. */
+  mean: number;
+  /** Slices where it is +∞ (one of the masks empty). */
+  infinite: number;
+}
+
+/** Mean Dice of one ACDC group. */
+export interface GroupDice {
+  /** Mean Dice. */
+  mean: number;
+  /** Slices. */
+  n: number;
+}
+
+/** The approaches in the paper's order, with its wording and its avg / min / max Dice (Table 1). */
+export const TABLE1: readonly Table1Entry[] = Object.freeze([
   {
     approach: 'no-localization-all-labels',
     label: 'no localization, all labels',
@@ -90,15 +126,15 @@ export interface ApproachRow {
   /** The paper's wording. */
   label: string;
   /** Mean, min and max Dice over slices (all runs pooled). */
-  dice: { mean: number; min: number; max: number };
+  dice: DiceSummary;
   /** Mean Dice of each run. */
   runMeans: number[];
   /** HD95 in mm: median over slices, and mean over the slices where it is finite. */
-  hd95Mm: { median: number; mean: number; infinite: number };
+  hd95Mm: Hd95Summary;
   /** Mean Dice per ACDC group. */
-  perGroup: Record<string, { mean: number; n: number }>;
+  perGroup: Record<string, GroupDice>;
   /** The paper's Table 1 numbers for this row. */
-  paper: { mean: number; min: number; max: number };
+  paper: DiceSummary;
   /** Number of test slices scored (all runs). */
   slices: number;
 }
@@ -151,7 +187,7 @@ function summarize(entry: (typeof TABLE1)[number], scores: readonly SliceScore[]
   const d = mine.map((s) => s.dice);
   const hd = mine.map((s) => s.hd95Mm).sort((a, b) => a - b);
   const finite = hd.filter(Number.isFinite);
-  const perGroup: Record<string, { mean: number; n: number }> = {};
+  const perGroup: Record<string, GroupDice> = {};
   for (const g of [...new Set(mine.map((s) => s.group ?? 'unknown'))].sort()) {
     const gd = mine.filter((s) => (s.group ?? 'unknown') === g).map((s) => s.dice);
     perGroup[g] = { mean: mean(gd), n: gd.length };

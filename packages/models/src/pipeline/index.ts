@@ -1,16 +1,27 @@
-export { cropAroundRegion, regionFromProbabilities, thresholdMap } from './crop-region';
+export { cropAroundRegion, type RegionCrop, regionFromProbabilities, thresholdMap } from './crop-region';
 export {
   type Approach,
   type ApproachesResult,
   type ApproachRow,
+  type DiceSummary,
   type EvaluateApproachesOptions,
   evaluateApproaches,
+  type GroupDice,
+  type Hd95Summary,
   type SliceScore,
   TABLE1,
+  type Table1Entry,
 } from './evaluate-approaches';
-export { ACDC_LABELS, type LabeledSlice, LOCALIZATION_LABELS, MYOCARDIUM_LABELS } from './labeled-slice';
+export type { LabeledSlice } from './labeled-slice';
 export { prepareInput } from './preprocess';
-export { PAPER_PRESET, type PipelinePreset, PRESETS, QUICK_PRESET, resolvePreset } from './presets';
+export {
+  PAPER_PRESET,
+  type PipelinePreset,
+  PRESETS,
+  type PresetOverride,
+  QUICK_PRESET,
+  resolvePreset,
+} from './presets';
 export {
   MyocardiumSegmenter,
   type SegmenterOptions,
@@ -21,9 +32,12 @@ export {
 export { type SegmentationStage, type TfStageOptions, tfStage } from './stage';
 export {
   fitSigmaSamples,
+  type PatientSplitIds,
+  type PipelineHistory,
   type PipelineProgress,
   segmenterSamples,
   type TrainedPipeline,
+  type TrainedStage,
   type TrainSegmenterOptions,
   trainSegmenter,
   trainStage,

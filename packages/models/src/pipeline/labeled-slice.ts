@@ -1,22 +1,5 @@
 import type { NdArray } from 'ndarray';
 
-/** ACDC's labels: 0 background, 1 RV cavity, 2 myocardium, 3 LV cavity. */
-export const ACDC_LABELS = Object.freeze({
-  background: 0,
-  rightVentricle: 1,
-  myocardium: 2,
-  leftVentricle: 3,
-});
-
-/** The localizer's target: myocardium ∪ LV cavity (the paper merges them). */
-export const LOCALIZATION_LABELS: readonly number[] = Object.freeze([
-  ACDC_LABELS.myocardium,
-  ACDC_LABELS.leftVentricle,
-]);
-
-/** The segmenter's target: the myocardium alone. */
-export const MYOCARDIUM_LABELS: readonly number[] = Object.freeze([ACDC_LABELS.myocardium]);
-
 /**
  * One annotated 2D slice as the pipeline trains and evaluates on it (what `toSlices(..., { labels: 'all' })` of
  * `@myoseg/datasets` gives).

@@ -87,10 +87,14 @@ export const PRESETS: Readonly<Record<'paper' | 'quick', Readonly<PipelinePreset
   quick: QUICK_PRESET,
 });
 
+/** A named preset with some fields replaced. */
+export interface PresetOverride extends Partial<PipelinePreset> {
+  /** The preset the other fields replace parts of (default `'quick'`). */
+  base?: 'paper' | 'quick';
+}
+
 /** A preset by name, or a named preset with some fields replaced. */
-export function resolvePreset(
-  preset: 'paper' | 'quick' | (Partial<PipelinePreset> & { base?: 'paper' | 'quick' }),
-): PipelinePreset {
+export function resolvePreset(preset: 'paper' | 'quick' | PresetOverride): PipelinePreset {
   if (typeof preset === 'string') {
     if (!(preset in PRESETS)) throw new RangeError(`unknown preset '${preset}'; expected 'paper' or 'quick'`);
     return { ...PRESETS[preset] };

@@ -1,11 +1,10 @@
 import '@tensorflow/tfjs-backend-wasm';
-import { dice, selectLabels } from '@myoseg/core';
+import { dice, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticSlices } from '../../test/synthetic-slices';
 import { registerWasmTrainingKernels } from '../kernels';
 import { evaluateApproaches, TABLE1 } from './evaluate-approaches';
-import { MYOCARDIUM_LABELS } from './labeled-slice';
 import { type PipelineProgress, trainSegmenter } from './train-segmenter';
 
 beforeAll(async () => {

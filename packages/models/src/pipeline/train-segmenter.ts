@@ -5,6 +5,8 @@ import {
   cropImage,
   fitSigmaRegression,
   InsufficientDataError,
+  LOCALIZATION_LABELS,
+  MYOCARDIUM_LABELS,
   type SigmaRegression,
   type SigmaSample,
   seededRandom,
@@ -17,8 +19,8 @@ import { buildUNet } from '../architecture';
 import type { TrainingCallback } from '../training/callbacks';
 import { type SegmentationSample, segmentationData } from '../training/data';
 import { type FineTuneResult, fineTune } from '../training/fine-tune';
-import { type LabeledSlice, LOCALIZATION_LABELS, MYOCARDIUM_LABELS } from './labeled-slice';
-import { type PipelinePreset, resolvePreset } from './presets';
+import type { LabeledSlice } from './labeled-slice';
+import { type PipelinePreset, type PresetOverride, resolvePreset } from './presets';
 import { MyocardiumSegmenter } from './segmenter';
 import { tfStage } from './stage';
 
@@ -45,7 +47,7 @@ export interface PipelineProgress {
 /** Options of {@link trainSegmenter}. */
 export interface TrainSegmenterOptions {
   /** `'quick'` (default), `'paper'`, or a preset with fields replaced. */
-  preset?: 'paper' | 'quick' | (Partial<PipelinePreset> & { base?: 'paper' | 'quick' });
+  preset?: 'paper' | 'quick' | PresetOverride;
   /** Seed of the split, the initial weights, the shuffles and the crop jitter (default 0). */
   seed?: number;
   /** Patient-level split for segmenter training / σ fitting / validation (default the paper's [0.6, 0.2, 0.2]). */
@@ -54,6 +56,32 @@ export interface TrainSegmenterOptions {
   onProgress?: (p: PipelineProgress) => void;
   /** Extra callbacks for both networks' training (checkpoints, early stopping). */
   callbacks?: readonly TrainingCallback[];
+}
+
+/** Patient ids on each side of the 60/20/20 split. */
+export interface PatientSplitIds {
+  /** Patients both networks trained on. */
+  train: string[];
+  /** Patients the σ regression was fitted on. */
+  sigma: string[];
+  /** Held-out patients (validation during training; the test set of `evaluateApproaches`). */
+  validation: string[];
+}
+
+/** Training logs of both networks. */
+export interface PipelineHistory {
+  /** The localizer's fine-tuning. */
+  localizer: FineTuneResult;
+  /** The segmenter's fine-tuning. */
+  segmenter: FineTuneResult;
+}
+
+/** One trained network and its logs. */
+export interface TrainedStage {
+  /** The network. */
+  model: tfl.LayersModel;
+  /** Its fine-tuning logs. */
+  history: FineTuneResult;
 }
 
 /** What {@link trainSegmenter} returns. */
@@ -69,11 +97,11 @@ export interface TrainedPipeline {
   /** The (width, best σ) points the regression was fitted on. */
   sigmaSamples: SigmaSample[];
   /** Patient ids of each side of the split. */
-  split: { train: string[]; sigma: string[]; validation: string[] };
+  split: PatientSplitIds;
   /** The preset used (resolved). */
   preset: PipelinePreset;
   /** Training logs of both networks. */
-  history: { localizer: FineTuneResult; segmenter: FineTuneResult };
+  history: PipelineHistory;
 }
 
 const patients = (slices: readonly LabeledSlice[]) => [...new Set(slices.map((s) => s.patientId))].sort();
@@ -131,7 +159,7 @@ export async function trainStage(
     onProgress?: (p: PipelineProgress) => void;
     callbacks?: readonly TrainingCallback[];
   },
-): Promise<{ model: tfl.LayersModel; history: FineTuneResult }> {
+): Promise<TrainedStage> {
   const { preset, size, numClasses, seed, onProgress } = options;
   if (samples.length === 0)
     throw new InsufficientDataError(`trainSegmenter: no training samples for the ${name}`);

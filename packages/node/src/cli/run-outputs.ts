@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { type Mask, selectLabels } from '@myoseg/core';
+import { type Mask, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
 import type { SliceSample } from '@myoseg/datasets';
-import { type ApproachesResult, MYOCARDIUM_LABELS, type TrainedPipeline } from '@myoseg/models';
-import { writeFileAtomic } from '../files/atomic';
+import { writeFileAtomic } from '@myoseg/datasets/node';
+import type { ApproachesResult, TrainedPipeline } from '@myoseg/models';
 import type { SegmenterManifest } from '../files/segmenter-folder';
 import { overlayPng, type RunReport, writeReport } from '../report';
 

@@ -5,22 +5,6 @@ import { basename, dirname, join } from 'node:path';
 const suffix = () => randomBytes(4).toString('hex');
 
 /**
- * Writes a file atomically: into a temporary file beside it, then renamed over the target, so readers see the
- * old file or the whole new one, never a part.
- */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${suffix()}`);
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-/**
  * Writes a whole folder atomically: every file goes into a temporary sibling folder, which then replaces `dir`
  * (an existing `dir` is moved aside and removed only once the new one is in place). An interrupted write
  * leaves the old folder, or no folder, but never a half-written one under `dir`.

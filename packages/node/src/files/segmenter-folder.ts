@@ -1,6 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type SigmaRegression, type SigmaSample, sigmaRegressionFromJSON } from '@myoseg/core';
+import {
+  type SigmaRegression,
+  type SigmaRegressionJSON,
+  type SigmaSample,
+  sigmaRegressionFromJSON,
+} from '@myoseg/core';
 import {
   loadModel,
   type ModelCard,
@@ -19,6 +24,21 @@ import { captureArtifacts, modelFiles, readModelArtifacts } from './model-files'
 /** The folder format this version writes. */
 export const SEGMENTER_FOLDER_VERSION = 1;
 
+/** How a saved segmenter picks σ: a fitted regression on the crop width, or a fixed σ in pixels. */
+export type SigmaRule = RegressedSigma | FixedSigmaRule;
+
+/** σ from a linear regression on the crop width. */
+export interface RegressedSigma {
+  /** The regression's JSON form. */
+  regression: SigmaRegressionJSON;
+}
+
+/** One σ for every crop. */
+export interface FixedSigmaRule {
+  /** σ in pixels. */
+  fixed: number;
+}
+
 /** `myoseg.json`: what a segmenter folder holds besides the two models. */
 export interface SegmenterManifest {
   /** Always `'myoseg-segmenter'`. */
@@ -32,7 +52,7 @@ export interface SegmenterManifest {
   /** The probability threshold. */
   threshold: number;
   /** The σ rule: a regression, or a fixed σ. */
-  sigma: { regression: ReturnType<SigmaRegression['toJSON']> } | { fixed: number };
+  sigma: SigmaRule;
   /** The points the σ regression was fitted on. */
   sigmaSamples: SigmaSample[];
   /** Patient ids of the training split. */

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { filterSlices, type SliceSample, toCohortSlices } from '@myoseg/datasets';
-import { loadAcdc, synthesizeAcdc } from '@myoseg/datasets/node';
+import { loadAcdc, synthesizeAcdc, writeFileAtomic } from '@myoseg/datasets/node';
 import {
   type ApproachesResult,
   evaluateApproaches,
@@ -10,7 +10,7 @@ import {
 } from '@myoseg/models';
 import { initBackend } from '../../backend';
 import { InputError } from '../../errors';
-import { writeFileAtomic } from '../../files/atomic';
+
 import { loadSegmenterFolder, saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
 import { progressPrinter } from '../progress';

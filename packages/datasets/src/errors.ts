@@ -1,0 +1,52 @@
+/**
+ * A NIfTI input cannot be read: not a NIfTI file, truncated data, corrupt gzip, an unsupported datatype, or a
+ * header that disagrees with the data that follows it.
+ */
+export class NiftiFormatError extends Error {
+  /** Always `'NiftiFormatError'`. */
+  override name = 'NiftiFormatError';
+  /** The file (or other source) the bytes came from, as given to the reader. */
+  readonly source: string;
+  /** The header field or part of the file at fault (e.g. `dim[1]`, `gzip`), when one is. */
+  readonly field: string | undefined;
+
+  /**
+   * @param source - the file name or other label of the input.
+   * @param problem - what is wrong and what was expected.
+   * @param field - the header field or part at fault.
+   */
+  constructor(source: string, problem: string, field?: string) {
+    super(`${source}: ${field ? `${field}: ` : ''}${problem}`);
+    this.source = source;
+    this.field = field;
+  }
+}
+
+/** A volume cannot be written as NIfTI as asked (a value that the datatype cannot hold exactly, a bad shape). */
+export class NiftiWriteError extends Error {
+  /** Always `'NiftiWriteError'`. */
+  override name = 'NiftiWriteError';
+}
+
+/** An ACDC folder, patient or `Info.cfg` does not have the expected layout or content. */
+export class AcdcFormatError extends Error {
+  /** Always `'AcdcFormatError'`. */
+  override name = 'AcdcFormatError';
+  /** The file or folder at fault. */
+  readonly file: string;
+
+  /**
+   * @param file - the file or folder at fault.
+   * @param problem - what is wrong and what was expected.
+   */
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.file = file;
+  }
+}
+
+/** An option or argument of a datasets function is out of its allowed range. */
+export class InvalidOptionError extends Error {
+  /** Always `'InvalidOptionError'`. */
+  override name = 'InvalidOptionError';
+}
