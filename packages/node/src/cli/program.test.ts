@@ -1,6 +1,8 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { readNifti } from '@myoseg/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCommand } from './commands/demo';
 import type { CliIo } from './io';
@@ -14,12 +16,124 @@ function captureIo(env: Record<string, string | undefined> = {}) {
 }
 
 let dir: string;
+let demo: string;
+let demoOut: string[];
+const read = (path: string) =>
+  readFile(path).then((b) => readNifti(b, { name: path, gunzip: (x) => gunzipSync(x) }));
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'myoseg-cli-'));
-});
+  demo = join(dir, 'demo');
+  const { io, out } = captureIo();
+  demoOut = out;
+  const code = await demoCommand(io, {
+    patients: 5,
+    seed: 1,
+    runs: 1,
+    out: demo,
+    preset: {
+      base: 'quick',
+      widthMultiplier: 1 / 16,
+      localizerSize: [32, 32],
+      segmenterSize: [24, 24],
+      frozenEpochs: 1,
+      epochs: 1,
+      batchSize: 8,
+    },
+  });
+  expect(code).toBe(0);
+}, 240_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
+describe('myoseg demo (tiny preset)', () => {
+  it('writes the model, metrics, overlays and a self-contained report', async () => {
+    const files = await readdir(demo);
+    for (const f of ['model', 'metrics.json', 'metrics.csv', 'report.html', 'report.json'])
+      expect(files).toContain(f);
+    expect(files.some((f) => f.startsWith('overlay-') && f.endsWith('.png'))).toBe(true);
+    const metrics = JSON.parse(await readFile(join(demo, 'metrics.json'), 'utf8'));
+    expect(metrics.rows).toHaveLength(5);
+    const html = await readFile(join(demo, 'report.html'), 'utf8');
+    expect(html).toContain('data:image/png;base64,');
+    expect(html).not.toMatch(/(src|href)="https?:/);
+    expect(demoOut.join('\n')).toMatch(/localization, original size \+ Gaussian blur/);
+  });
+});
+
 describe('myoseg CLI', () => {
+  it('segment writes masks with the input geometry; one bad file does not stop the others', async () => {
+    const patient = join(demo, 'data', 'training', 'patient001');
+    const image = (await readdir(patient)).find((f) => /frame\d+\.nii\.gz$/.test(f))!;
+    const bad = join(dir, 'broken.nii.gz');
+    await writeFile(bad, 'not gzip at all');
+    const { io, out } = captureIo();
+    const code = await main(
+      [
+        'segment',
+        join(patient, image),
+        bad,
+        '--model',
+        join(demo, 'model'),
+        '--out',
+        join(dir, 'masks'),
+        '--png',
+      ],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(out.at(-1)).toBe('1 written, 1 failed');
+    const input = await read(join(patient, image));
+    const mask = await read(join(dir, 'masks', image.replace('.nii.gz', '_myo.nii.gz')));
+    expect(mask.shape).toEqual(input.shape);
+    expect(mask.spacing).toEqual(input.spacing);
+    expect(mask.affine.flat().map((v) => Math.fround(v))).toEqual(
+      input.affine.flat().map((v) => Math.fround(v)),
+    );
+    expect(mask.datatype).toBe('uint8');
+    expect((await readdir(join(dir, 'masks'))).some((f) => f.endsWith('.png'))).toBe(true);
+  });
+
+  it('segment: bad inputs are one-line errors with exit code 2', async () => {
+    const model = join(demo, 'model');
+    const label = join(demo, 'data', 'training', 'patient001');
+    const gt = (await readdir(label)).find((f) => f.endsWith('_gt.nii.gz'))!;
+    const text = join(dir, 'notes.txt');
+    await writeFile(text, 'hello');
+    const cases: [string[], RegExp][] = [
+      [
+        ['segment', join(dir, 'missing.nii.gz'), '--model', model, '--out', dir],
+        /missing\.nii\.gz: no such file or folder/,
+      ],
+      [['segment', join(demo, 'model'), '--model', model, '--out', dir], /holds no NIfTI image/],
+      [['segment', text, '--model', model, '--out', dir], /notes\.txt: not a NIfTI file/],
+      [
+        ['segment', label, '--model', join(dir, 'nomodel'), '--out', dir],
+        /not a myoseg model folder.*myoseg demo/,
+      ],
+      [['segment', label, '--model', model, '--out', join(text, 'sub')], /--out .*cannot create the folder/],
+    ];
+    for (const [argv, message] of cases) {
+      const { io, err } = captureIo();
+      expect(await main(argv, io)).toBe(2);
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(message);
+    }
+    const { io, err } = captureIo();
+    expect(await main(['segment', join(label, gt), '--model', model, '--out', join(dir, 'gt')], io)).toBe(1);
+    expect(err.join('\n')).toMatch(/looks like a label map/);
+  });
+
+  it('report re-renders report.html from report.json', async () => {
+    await rm(join(demo, 'report.html'));
+    const { io, out } = captureIo();
+    expect(await main(['report', demo], io)).toBe(0);
+    expect(out[0]).toMatch(/report\.html$/);
+    expect(await readFile(join(demo, 'report.html'), 'utf8')).toContain('<html');
+    const missing = captureIo();
+    expect(await main(['report', dir], missing.io)).toBe(2);
+    expect(missing.err[0]).toMatch(/report\.json: cannot read/);
+  });
+
   it('doctor --json reports the wasm fallback and what to install for a GPU', async () => {
     const { io, out } = captureIo();
     expect(await main(['doctor', '--json'], io)).toBe(0);
@@ -45,35 +159,4 @@ describe('myoseg CLI', () => {
     expect(out.join('\n')).toMatch(/wrote 2 synthetic patients/);
     expect((await readdir(join(dir, 'twin', 'training'))).sort()).toEqual(['patient001', 'patient002']);
   });
-
-  it('demo (tiny preset) writes the model, metrics, overlays and a self-contained report', async () => {
-    const { io, out } = captureIo();
-    const target = join(dir, 'demo');
-    const code = await demoCommand(io, {
-      patients: 5,
-      seed: 1,
-      runs: 1,
-      out: target,
-      preset: {
-        base: 'quick',
-        widthMultiplier: 1 / 16,
-        localizerSize: [32, 32],
-        segmenterSize: [24, 24],
-        frozenEpochs: 1,
-        epochs: 1,
-        batchSize: 8,
-      },
-    });
-    expect(code).toBe(0);
-    const files = await readdir(target);
-    for (const f of ['model', 'metrics.json', 'metrics.csv', 'report.html', 'report.json'])
-      expect(files).toContain(f);
-    expect(files.some((f) => f.startsWith('overlay-') && f.endsWith('.png'))).toBe(true);
-    const metrics = JSON.parse(await readFile(join(target, 'metrics.json'), 'utf8'));
-    expect(metrics.rows).toHaveLength(5);
-    const html = await readFile(join(target, 'report.html'), 'utf8');
-    expect(html).toContain('data:image/png;base64,');
-    expect(html).not.toMatch(/(src|href)="https?:/);
-    expect(out.join('\n')).toMatch(/localization, original size \+ Gaussian blur/);
-  }, 240_000);
 });

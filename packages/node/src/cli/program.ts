@@ -2,6 +2,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BackendUnavailableError, InputError, ModelFolderError } from '../errors';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { reportCommand } from './commands/report';
+import { segmentCommand } from './commands/segment';
 import { synthCommand } from './commands/synth';
 import { type CliIo, EXIT } from './io';
 
@@ -42,6 +44,8 @@ Examples:
   myoseg demo                                   synthesize, train (quick preset), reproduce Table 1 in ./myoseg-demo
   myoseg demo --patients 50 --out /tmp/run      a bigger cohort elsewhere
   myoseg synth --patients 150 --out ./twin      a full-size synthetic ACDC twin
+  myoseg segment scan.nii.gz --model ./myoseg-demo/model --out ./masks --png
+  myoseg report ./myoseg-demo                   re-render a run's report.html
   myoseg doctor                                 which backend is used and how to get a faster one`,
     );
   const global = () => program.opts<{ backend?: string; json?: boolean }>();
@@ -71,6 +75,31 @@ Examples:
     .option('--seed <n>', 'seed', integer('--seed', 0), 0)
     .option('--with-4d', 'also write the 4D cine files')
     .action(async (o) => run(() => synthCommand(io, { ...o, with4d: o.with4d, ...global() }))());
+
+  program
+    .command('segment')
+    .description('segment NIfTI images (files, folders or an ACDC root) into <name>_myo.nii.gz masks')
+    .argument('<inputs...>', 'NIfTI files or folders')
+    .requiredOption('--model <dir>', 'a trained model folder (from `myoseg demo`: ./myoseg-demo/model)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--frames <list>', '4D inputs: comma-separated 0-based frames (default all)', (v) =>
+      v.split(',').map((f) => {
+        const n = Number(f);
+        if (!Number.isInteger(n) || n < 0)
+          throw new InvalidArgumentError('--frames takes 0-based integers, e.g. 0,12');
+        return n;
+      }),
+    )
+    .option('--png', 'also write an overlay PNG per slice')
+    .action(async (inputs: string[], o) => run(() => segmentCommand(io, inputs, { ...o, ...global() }))());
+
+  program
+    .command('report')
+    .description(
+      'render RUN_DIR/report.json (written by `myoseg demo`) as a self-contained RUN_DIR/report.html',
+    )
+    .argument('<runDir>', 'a run folder')
+    .action(async (runDir: string) => run(() => reportCommand(io, runDir, global()))());
 
   program
     .command('doctor')
