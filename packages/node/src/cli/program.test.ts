@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readNifti } from '@myoseg/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSegmenterFolder } from '../files/segmenter-folder';
 import { demoCommand } from './commands/demo';
+import { trainCommand } from './commands/train';
 import type { CliIo } from './io';
 import { main } from './program';
 
@@ -122,6 +124,81 @@ describe('myoseg CLI', () => {
     expect(await main(['segment', join(label, gt), '--model', model, '--out', join(dir, 'gt')], io)).toBe(1);
     expect(err.join('\n')).toMatch(/looks like a label map/);
   });
+
+  it('evaluate scores a cohort: per-slice and per-frame Dice, volume and mass', async () => {
+    const { io, out } = captureIo();
+    const target = join(dir, 'evaluation');
+    expect(
+      await main(
+        ['evaluate', '--data', join(demo, 'data'), '--model', join(demo, 'model'), '--out', target, '--json'],
+        io,
+      ),
+    ).toBe(0);
+    const summary = JSON.parse(out[0]);
+    expect(summary.patients).toBe(5);
+    expect(summary.meanSliceDice).toBeGreaterThanOrEqual(0);
+    const saved = JSON.parse(await readFile(join(target, 'evaluation.json'), 'utf8'));
+    expect(saved.frames).toHaveLength(10);
+    for (const f of saved.frames) expect(f.trueMassG).toBeCloseTo(f.trueVolumeMl * 1.05, 9);
+    expect((await readFile(join(target, 'slices.csv'), 'utf8')).split('\n')[0]).toBe(
+      'patientId,group,phase,slice,dice,hd95Mm',
+    );
+  });
+
+  it('train saves a model folder; Ctrl-C stops after the current batch and still saves one that loads', async () => {
+    const tiny = {
+      base: 'quick' as const,
+      widthMultiplier: 1 / 16,
+      localizerSize: [32, 32] as [number, number],
+      segmenterSize: [24, 24] as [number, number],
+      frozenEpochs: 1,
+      epochs: 2,
+      batchSize: 4,
+    };
+    const listeners: (() => void)[] = [];
+    const interrupt = {
+      on: (l: () => void) => listeners.push(l),
+      off: (l: () => void) => listeners.splice(listeners.indexOf(l), 1),
+    };
+
+    const full = captureIo();
+    expect(
+      await trainCommand(full.io, {
+        data: join(demo, 'data'),
+        out: join(dir, 'trained'),
+        seed: 0,
+        preset: tiny,
+        interrupt,
+      }),
+    ).toBe(0);
+    const epochsRun = full.err.filter((l) => /\] epoch /.test(l)).length;
+    expect(epochsRun).toBe(2 * 3); // two networks × (1 frozen + 2) epochs
+
+    const stopped = captureIo();
+    let fired = false;
+    stopped.io.status = () => {
+      if (!fired) {
+        fired = true;
+        for (const l of [...listeners]) l();
+      }
+    };
+    const target = join(dir, 'interrupted');
+    expect(
+      await trainCommand(stopped.io, {
+        data: join(demo, 'data'),
+        out: target,
+        seed: 0,
+        preset: tiny,
+        interrupt,
+      }),
+    ).toBe(1);
+    expect(stopped.err.join('\n')).toMatch(/interrupted: stopping after this batch/);
+    expect(stopped.err.filter((l) => /\] epoch /.test(l)).length).toBeLessThan(epochsRun);
+    expect(listeners).toHaveLength(0);
+    const loaded = await loadSegmenterFolder(target);
+    expect(loaded.manifest.preset.epochs).toBe(2);
+    loaded.dispose();
+  }, 120_000);
 
   it('report re-renders report.html from report.json', async () => {
     await rm(join(demo, 'report.html'));

@@ -2,9 +2,11 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { BackendUnavailableError, InputError, ModelFolderError } from '../errors';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
+import { evaluateCommand } from './commands/evaluate';
 import { reportCommand } from './commands/report';
 import { segmentCommand } from './commands/segment';
 import { synthCommand } from './commands/synth';
+import { trainCommand } from './commands/train';
 import { type CliIo, EXIT } from './io';
 
 const integer = (name: string, min: number) => (value: string) => {
@@ -44,6 +46,7 @@ Examples:
   myoseg demo                                   synthesize, train (quick preset), reproduce Table 1 in ./myoseg-demo
   myoseg demo --patients 50 --out /tmp/run      a bigger cohort elsewhere
   myoseg synth --patients 150 --out ./twin      a full-size synthetic ACDC twin
+  myoseg train --data /data/ACDC --preset paper --out ./model
   myoseg segment scan.nii.gz --model ./myoseg-demo/model --out ./masks --png
   myoseg report ./myoseg-demo                   re-render a run's report.html
   myoseg doctor                                 which backend is used and how to get a faster one`,
@@ -77,6 +80,20 @@ Examples:
     .action(async (o) => run(() => synthCommand(io, { ...o, with4d: o.with4d, ...global() }))());
 
   program
+    .command('train')
+    .description(
+      'train the two-step pipeline on an ACDC-layout cohort and save a model folder (Ctrl-C stops and saves)',
+    )
+    .requiredOption('--data <root>', 'ACDC root (training/ and testing/, or one of them)')
+    .option('--preset <name>', 'quick or paper', 'quick')
+    .requiredOption('--out <dir>', 'model folder to write')
+    .option('--seed <n>', 'seed of split and training', integer('--seed', 0), 0)
+    .option('--no-filters', "keep every slice (skip the paper's quality filters)")
+    .action(async (o) =>
+      run(() => trainCommand(io, { ...o, noFilters: o.filters === false, ...global() }))(),
+    );
+
+  program
     .command('segment')
     .description('segment NIfTI images (files, folders or an ACDC root) into <name>_myo.nii.gz masks')
     .argument('<inputs...>', 'NIfTI files or folders')
@@ -92,6 +109,16 @@ Examples:
     )
     .option('--png', 'also write an overlay PNG per slice')
     .action(async (inputs: string[], o) => run(() => segmentCommand(io, inputs, { ...o, ...global() }))());
+
+  program
+    .command('evaluate')
+    .description(
+      'score a model folder on an ACDC-layout cohort: Dice, HD95 (mm), myocardial volume and mass per frame',
+    )
+    .requiredOption('--data <root>', 'ACDC root (training/ and testing/, or one of them)')
+    .requiredOption('--model <dir>', 'a trained model folder')
+    .option('--out <dir>', 'output folder', './myoseg-evaluation')
+    .action(async (o) => run(() => evaluateCommand(io, { ...o, ...global() }))());
 
   program
     .command('report')
