@@ -105,39 +105,12 @@ function correlate4(
   }
 }
 
-/** Correlates each row of `src` (`[h, w]`) with `k` (along axis 1), through a boundary-padded row buffer. */
-function blurAlongRows(
-  src: Float32Array,
-  dst: Float32Array,
-  h: number,
-  w: number,
-  k: Float64Array,
-  mode: BoundaryMode,
-  cval: number,
-): void {
-  const r = (k.length - 1) / 2;
-  const padded = new Float32Array(w + 2 * r);
-  const lo = new Int32Array(r + 1);
-  const hi = new Int32Array(r + 1);
-  for (let t = 1; t <= r; t++) {
-    lo[t] = r - t;
-    hi[t] = r + t;
-  }
-  for (let y = 0; y < h; y++) {
-    const base = y * w;
-    padded.set(src.subarray(base, base + w), r);
-    for (let t = 1; t <= r; t++) {
-      const left = boundaryIndex(-t, w, mode);
-      const right = boundaryIndex(w - 1 + t, w, mode);
-      padded[r - t] = left < 0 ? cval : src[base + left];
-      padded[r + w - 1 + t] = right < 0 ? cval : src[base + right];
-    }
-    correlate4(padded, dst, base, w, k, r, lo, hi);
-  }
-}
-
-/** Correlates each column of `src` (`[h, w]`) with `k` (along axis 0), whole rows at a time for locality. */
-function blurAlongColumns(
+/**
+ * Blurs `src` (`[h, w]`) into `dst`: for each output row, the column pass (axis 0, whole rows at a time) goes into
+ * a boundary-padded row buffer, rounded to float32 as scipy's intermediate is, and the row pass (axis 1) reads it
+ * while it is still in cache.
+ */
+function blurSeparable(
   src: Float32Array,
   dst: Float32Array,
   h: number,
@@ -158,15 +131,29 @@ function blurAlongColumns(
     const j = boundaryIndex(i, h, mode);
     return (j < 0 ? h : j) * w;
   };
-  const lo = new Int32Array(r + 1);
-  const hi = new Int32Array(r + 1);
+  const colLo = new Int32Array(r + 1);
+  const colHi = new Int32Array(r + 1);
+  const rowLo = new Int32Array(r + 1);
+  const rowHi = new Int32Array(r + 1);
+  for (let t = 1; t <= r; t++) {
+    rowLo[t] = r - t;
+    rowHi[t] = r + t;
+  }
+  const padded = new Float32Array(w + 2 * r);
   for (let y = 0; y < h; y++) {
     for (let t = 1; t <= r; t++) {
-      lo[t] = rowOffset(y - t);
-      hi[t] = rowOffset(y + t);
+      colLo[t] = rowOffset(y - t);
+      colHi[t] = rowOffset(y + t);
     }
     const base = y * w;
-    correlate4(rows, dst, base, w, k, base, lo, hi);
+    correlate4(rows, padded, r, w, k, base, colLo, colHi);
+    for (let t = 1; t <= r; t++) {
+      const left = boundaryIndex(-t, w, mode);
+      const right = boundaryIndex(w - 1 + t, w, mode);
+      padded[r - t] = left < 0 ? cval : padded[r + left];
+      padded[r + w - 1 + t] = right < 0 ? cval : padded[r + right];
+    }
+    correlate4(padded, dst, base, w, k, r, rowLo, rowHi);
   }
 }
 
@@ -197,9 +184,7 @@ export function gaussianBlur(
   const src = packedFloat32(image);
   if (k.length === 1) return ndarray(Float32Array.from(src), [h, w]);
   // scipy filters axis 0 first, then axis 1, rounding to float32 in between: so do we
-  const tmp = new Float32Array(h * w);
-  blurAlongColumns(src, tmp, h, w, k, mode, cval);
   const out = new Float32Array(h * w);
-  blurAlongRows(tmp, out, h, w, k, mode, cval);
+  blurSeparable(src, out, h, w, k, mode, cval);
   return ndarray(out, [h, w]);
 }
