@@ -1,127 +1,88 @@
-/** The geometry of an NHWC 2D convolution, as the backward pass of its filter needs it. */
-export interface ConvGeometry {
-  /** Batch size. */
-  batch: number;
-  /** Input height, width and channels. */
-  inHeight: number;
-  /** Input width. */
-  inWidth: number;
-  /** Input channels. */
-  inChannels: number;
-  /** Output height. */
-  outHeight: number;
-  /** Output width. */
-  outWidth: number;
-  /** Output channels. */
-  outChannels: number;
-  /** Filter height. */
-  filterHeight: number;
-  /** Filter width. */
-  filterWidth: number;
-  /** Vertical stride. */
-  strideHeight: number;
-  /** Horizontal stride. */
-  strideWidth: number;
-  /** Zero rows added above the input. */
-  padTop: number;
-  /** Zero columns added left of the input. */
-  padLeft: number;
-}
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { Conv2DBackpropFilterAttrs, TensorInfo } from '@tensorflow/tfjs-core';
+import { convGeometry, disposeAll, heapFloat32, runWasmKernel, xnnConv2d } from './wasm-heap';
 
-/** Output positions per im2col tile: the tile's columns and `dy` rows stay in cache during the product. */
-const TILE = 64;
+/** The same data seen with another shape: no copy and no reference of its own (dispose the original only). */
+const view = (t: TensorInfo, shape: number[]): TensorInfo => ({ dataId: t.dataId, shape, dtype: t.dtype });
 
-/** Writes the im2col tile of output positions `p0 … p0 + n - 1` of batch item `b`, transposed: `colT[k * TILE + t]`. */
-function fillColumnTile(
-  x: Float32Array,
-  g: ConvGeometry,
-  b: number,
-  p0: number,
-  n: number,
-  colT: Float32Array,
-) {
-  const { inHeight, inWidth, inChannels, outWidth, filterHeight, filterWidth, strideHeight, strideWidth } = g;
-  for (let t = 0; t < n; t++) {
-    const p = p0 + t;
-    const oy = Math.floor(p / outWidth);
-    const ox = p - oy * outWidth;
-    for (let kh = 0; kh < filterHeight; kh++) {
-      const iy = oy * strideHeight + kh - g.padTop;
-      for (let kw = 0; kw < filterWidth; kw++) {
-        const ix = ox * strideWidth + kw - g.padLeft;
-        let k = (kh * filterWidth + kw) * inChannels * TILE + t;
-        if (iy < 0 || iy >= inHeight || ix < 0 || ix >= inWidth) {
-          for (let ci = 0; ci < inChannels; ci++, k += TILE) colT[k] = 0;
-        } else {
-          const xBase = ((b * inHeight + iy) * inWidth + ix) * inChannels;
-          for (let ci = 0; ci < inChannels; ci++, k += TILE) colT[k] = x[xBase + ci];
-        }
+/**
+ * `Conv2DBackpropFilter` for tfjs-backend-wasm (NHWC, dilation 1): the gradient of a convolution with respect to
+ * its filter, `[filterHeight, filterWidth, inChannels, outChannels]` float32, as one XNNPACK `Conv2D` (the wasm
+ * backend's own) that puts the batch in the channels:
+ * `dW[a, b, ci, co] = Σ_{n, oy, ox} x[n, oy·sh + a − padTop, ox·sw + b − padLeft, ci] · dy[n, oy, ox, co]` is the
+ * convolution of `x` transposed to `[inC, inH, inW, n]` (a batch of `inC` images of `n` channels) with `dy`
+ * transposed to `[outH, outW, n, outC]` as its filter, dilated by the stride; its `[inC, ≥ fh, ≥ fw, outC]` output
+ * is cropped and transposed. A 1×1 stride-1 unpadded filter is one matrix product `xᵀ · dy` instead (the wasm
+ * `BatchMatMul`, XNNPACK's fully-connected operator), faster than a convolution with `outH × outW` taps.
+ */
+export function conv2dBackpropFilterWasm(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  attrs: Conv2DBackpropFilterAttrs;
+  backend: BackendWasm;
+}): TensorInfo {
+  const { inputs, attrs, backend } = args;
+  const { x, dy } = inputs;
+  const info = convGeometry('Conv2DBackpropFilter', x.shape, attrs.filterShape, attrs);
+  const {
+    filterHeight: fh,
+    filterWidth: fw,
+    strideHeight: sh,
+    strideWidth: sw,
+    inChannels: ci,
+    outChannels: co,
+  } = info;
+  const { top, bottom, left, right } = info.padInfo;
+  if (fh === 1 && fw === 1 && sh === 1 && sw === 1 && top + bottom + left + right === 0) {
+    const positions = info.batchSize * info.outHeight * info.outWidth;
+    const xT = runWasmKernel('Transpose', backend, { x: view(x, [positions, ci]) }, { perm: [1, 0] });
+    // XNNPACK packs BatchMatMul's right operand into an operator cached by tensor id alone (not shape): a
+    // private copy of dy, freed below, can never meet an operator built for another shape.
+    const dyCopy = backend.makeOutput([1, positions, co], 'float32');
+    const {
+      heap,
+      at: [src, dst],
+    } = heapFloat32(backend, dy, dyCopy);
+    heap.copyWithin(dst, src, src + positions * co);
+    const dW = runWasmKernel(
+      'BatchMatMul',
+      backend,
+      { a: view(xT, [1, ci, positions]), b: dyCopy },
+      { transposeA: false, transposeB: false },
+    );
+    disposeAll(backend, xT, dyCopy);
+    return view(dW, [1, 1, ci, co]);
+  }
+  const xT = runWasmKernel('Transpose', backend, { x }, { perm: [3, 1, 2, 0] });
+  const dyT = runWasmKernel('Transpose', backend, { x: dy }, { perm: [1, 2, 0, 3] });
+  // Pad the bottom/right only as far as the last filter row/column needs (tfjs' `same` may pad one more).
+  const padBottom = Math.max(0, fh + (info.outHeight - 1) * sh - info.inHeight - top);
+  const padRight = Math.max(0, fw + (info.outWidth - 1) * sw - info.inWidth - left);
+  const taps = xnnConv2d(
+    backend,
+    xT,
+    dyT,
+    [
+      [top, padBottom],
+      [left, padRight],
+    ],
+    [sh, sw],
+  );
+  disposeAll(backend, xT, dyT);
+  const [, th, tw] = taps.shape;
+  const dW = backend.makeOutput([fh, fw, ci, co], 'float32');
+  const {
+    heap,
+    at: [src, dst],
+  } = heapFloat32(backend, taps, dW);
+  let d = dst;
+  for (let a = 0; a < fh; a++) {
+    for (let b = 0; b < fw; b++) {
+      for (let i = 0; i < ci; i++, d += co) {
+        const from = src + ((i * th + a) * tw + b) * co;
+        heap.copyWithin(d, from, from + co);
       }
     }
   }
-}
-
-/**
- * `acc[k, :] += Σ_t colT[k, t] · dy[d0 + t, :]` for every row `k`: the tile's matrix product, four `t` at a
- * time so that each accumulator row is loaded and stored once per four products.
- */
-function accumulateTile(
-  colT: Float32Array,
-  dy: Float32Array,
-  d0: number,
-  n: number,
-  rows: number,
-  outC: number,
-  acc: Float64Array,
-) {
-  for (let k = 0; k < rows; k++) {
-    const c = k * TILE;
-    const row = k * outC;
-    let t = 0;
-    for (; t + 4 <= n; t += 4) {
-      const a0 = colT[c + t];
-      const a1 = colT[c + t + 1];
-      const a2 = colT[c + t + 2];
-      const a3 = colT[c + t + 3];
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-      const e0 = d0 + t * outC;
-      const e1 = e0 + outC;
-      const e2 = e1 + outC;
-      const e3 = e2 + outC;
-      for (let co = 0; co < outC; co++) {
-        acc[row + co] += a0 * dy[e0 + co] + a1 * dy[e1 + co] + a2 * dy[e2 + co] + a3 * dy[e3 + co];
-      }
-    }
-    for (; t < n; t++) {
-      const a = colT[c + t];
-      if (a === 0) continue;
-      const e = d0 + t * outC;
-      for (let co = 0; co < outC; co++) acc[row + co] += a * dy[e + co];
-    }
-  }
-}
-
-/**
- * The gradient of an NHWC convolution with respect to its filter, `dW[kh, kw, ci, co] =
- * Σ_{b, oy, ox} x[b, oy·sh + kh − padTop, ox·sw + kw − padLeft, ci] · dy[b, oy, ox, co]` (dilation 1):
- * im2col tiles of 64 output positions times the matching rows of `dy`, accumulated in float64.
- *
- * @param x - the convolution's input, packed `[batch, inHeight, inWidth, inChannels]`.
- * @param dy - the gradient of its output, packed `[batch, outHeight, outWidth, outChannels]`.
- * @param g - the geometry (sizes, strides, padding).
- * @returns the filter gradient, packed `[filterHeight, filterWidth, inChannels, outChannels]`.
- */
-export function conv2dBackpropFilterNhwc(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
-  const rows = g.filterHeight * g.filterWidth * g.inChannels;
-  const positions = g.outHeight * g.outWidth;
-  const acc = new Float64Array(rows * g.outChannels);
-  const colT = new Float32Array(rows * TILE);
-  for (let b = 0; b < g.batch; b++) {
-    for (let p0 = 0; p0 < positions; p0 += TILE) {
-      const n = Math.min(TILE, positions - p0);
-      fillColumnTile(x, g, b, p0, n, colT);
-      accumulateTile(colT, dy, (b * positions + p0) * g.outChannels, n, rows, g.outChannels, acc);
-    }
-  }
-  return Float32Array.from(acc);
+  disposeAll(backend, taps);
+  return dW;
 }

@@ -1,82 +1,50 @@
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import {
-  backend_util,
   Conv2DBackpropFilter,
-  type Conv2DBackpropFilterAttrs,
+  Conv2DBackpropInput,
   getKernel,
   type KernelConfig,
   type KernelFunc,
   registerKernel,
-  type TensorInfo,
+  unregisterKernel,
 } from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilterNhwc } from './conv2d-backprop-filter';
+import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter';
+import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
 
-/** The typed array behind a tensor, as float32 (a copy: the wasm backend's `readSync` copies out of its heap). */
-function readFloat32(backend: BackendWasm, t: TensorInfo): Float32Array {
-  const values = backend.readSync(t.dataId);
-  return values instanceof Float32Array ? values : Float32Array.from(values as ArrayLike<number>);
+/** Registers `config` on its backend in place of any kernel of that name (no-op if it is registered already). */
+function install(config: KernelConfig): void {
+  const current = getKernel(config.kernelName, config.backendName);
+  if (current === config) return;
+  if (current !== undefined) unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
 }
 
-function conv2dBackpropFilterWasm(args: {
-  inputs: { x: TensorInfo; dy: TensorInfo };
-  attrs: Conv2DBackpropFilterAttrs;
-  backend: BackendWasm;
-}): TensorInfo {
-  const { inputs, attrs, backend } = args;
-  const { x, dy } = inputs;
-  if (attrs.dataFormat === 'NCHW') {
-    throw new Error(
-      'Conv2DBackpropFilter (wasm, @myoseg/models): only NHWC is supported, got dataFormat NCHW',
-    );
-  }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    attrs.filterShape,
-    attrs.strides,
-    1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
-  const dW = conv2dBackpropFilterNhwc(readFloat32(backend, x), readFloat32(backend, dy), {
-    batch: info.batchSize,
-    inHeight: info.inHeight,
-    inWidth: info.inWidth,
-    inChannels: info.inChannels,
-    outHeight: info.outHeight,
-    outWidth: info.outWidth,
-    outChannels: info.outChannels,
-    filterHeight: info.filterHeight,
-    filterWidth: info.filterWidth,
-    strideHeight: info.strideHeight,
-    strideWidth: info.strideWidth,
-    padTop: info.padInfo.top,
-    padLeft: info.padInfo.left,
-  });
-  return backend.makeOutput(info.filterShape, 'float32', undefined, dW);
-}
+/** Replaces tfjs-backend-wasm 4.22's `Conv2DBackpropInput` (a naive loop, ~8× slower). */
+const inputGradient: KernelConfig = {
+  kernelName: Conv2DBackpropInput,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropInputWasm as unknown as KernelFunc,
+};
 
-/** The kernels that tfjs-backend-wasm 4.22 lacks for the backward pass of a ResNet U-Net. */
-const wasmTrainingKernels: readonly KernelConfig[] = [
-  {
-    kernelName: Conv2DBackpropFilter,
-    backendName: 'wasm',
-    kernelFunc: conv2dBackpropFilterWasm as unknown as KernelFunc,
-  },
-];
+const filterGradient: KernelConfig = {
+  kernelName: Conv2DBackpropFilter,
+  backendName: 'wasm',
+  kernelFunc: conv2dBackpropFilterWasm as unknown as KernelFunc,
+  // tfjs runs the setup of every kernel of a backend on each `setBackend`, after tfjs-backend-wasm has
+  // registered its own kernels at import: the moment to replace its Conv2DBackpropInput whatever the order.
+  setupFunc: () => install(inputGradient),
+};
 
 /**
- * Registers, on the `wasm` backend, the gradient kernels that `@tensorflow/tfjs-backend-wasm` 4.22 lacks
- * and that training a ResNet U-Net needs: `Conv2DBackpropFilter` (NHWC, dilation 1), computed in plain
- * JavaScript (im2col + a blocked matrix product) on the values read from the wasm heap.
+ * Registers, on the `wasm` backend, fast gradient kernels for 2D convolutions (NHWC, dilation 1), built on the
+ * backend's own XNNPACK convolution: `Conv2DBackpropFilter` (which tfjs-backend-wasm 4.22 lacks) and
+ * `Conv2DBackpropInput` (replacing its naive one). Same results as the cpu backend's to float32 rounding.
  *
- * Idempotent: kernels already registered for `wasm` (by an earlier call, or by a later tfjs-backend-wasm
- * that ships them) are left alone. It needs no import of tfjs-backend-wasm and may run before or after the
- * backend is set; without the wasm backend the kernels are simply never called.
+ * Idempotent, and it works whether it runs before or after `import '@tensorflow/tfjs-backend-wasm'` and
+ * `tf.setBackend('wasm')`: when the wasm package is not loaded yet, the replacement happens at the next
+ * `setBackend`. It needs no wasm package at all (the kernels are then never called).
  */
 export function registerWasmTrainingKernels(): void {
-  for (const config of wasmTrainingKernels) {
-    if (getKernel(config.kernelName, config.backendName) === undefined) registerKernel(config);
-  }
+  install(filterGradient);
+  // tfjs-backend-wasm registers its kernels (Conv2D among them) at import; before that there is nothing to replace.
+  if (getKernel('Conv2D', 'wasm') !== undefined) install(inputGradient);
 }
