@@ -32,6 +32,7 @@ export {
 export { type SegmentationStage, type TfStageOptions, tfStage } from './stage';
 export {
   fitSigmaSamples,
+  localizerSamples,
   type PatientSplitIds,
   type PipelineHistory,
   type PipelineProgress,

@@ -34,6 +34,11 @@ export interface PipelinePreset {
   cropJitter: number;
   /** Jittered copies per training slice for the segmenter (0 = only the exact crop). */
   jitterCopies: number;
+  /**
+   * Zoomed copies per training slice for the localizer: random square crops of 50–90 % of the image that still
+   * hold the whole region, so it meets the heart at more scales than the cohort's fields of view give (0 = none).
+   */
+  zoomCopies: number;
 }
 
 /**
@@ -56,6 +61,7 @@ export const PAPER_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePres
   frame: 0.15,
   cropJitter: 0.05,
   jitterCopies: 1,
+  zoomCopies: 0,
 });
 
 /**
@@ -81,6 +87,7 @@ export const QUICK_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePres
   frame: 0.15,
   cropJitter: 0.3,
   jitterCopies: 1,
+  zoomCopies: 1,
 });
 
 /** The named presets. */

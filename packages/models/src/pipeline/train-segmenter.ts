@@ -116,6 +116,48 @@ function jitterBox(box: Box, jitter: number, random: () => number): Box {
 }
 
 /**
+ * The localizer's training pairs: each slice with its region mask (myocardium ∪ LV), plus `zoomCopies` random
+ * square crops of 50–90 % of the slice's shorter side that hold the whole region (fastai's random resized crop,
+ * kept around the target), so the localizer sees the heart at more scales.
+ */
+export function localizerSamples(
+  slices: readonly LabeledSlice[],
+  zoomCopies: number,
+  seed: number,
+): SegmentationSample[] {
+  const random = seededRandom(seed);
+  const out: SegmentationSample[] = [];
+  for (const s of slices) {
+    const mask = selectLabels(s.mask, LOCALIZATION_LABELS);
+    out.push({ image: s.image, mask });
+    const region = boundingBox(mask);
+    if (!region) continue;
+    const [h, w] = s.image.shape;
+    for (let c = 0; c < zoomCopies; c++) {
+      const side = Math.max(
+        region.y1 - region.y0,
+        region.x1 - region.x0,
+        Math.round((0.5 + 0.4 * random()) * Math.min(h, w)),
+      );
+      // a square inside the image (where it fits) that holds the region
+      const place = (lo: number, hi: number, len: number) => {
+        const min = Math.max(0, hi - side);
+        const max = Math.min(lo, len - side);
+        return max >= min ? min + Math.floor(random() * (max - min + 1)) : Math.round((lo + hi - side) / 2);
+      };
+      const y0 = place(region.y0, region.y1, h);
+      const x0 = place(region.x0, region.x1, w);
+      const box = { y0, x0, y1: y0 + side, x1: x0 + side };
+      out.push({
+        image: cropImage(s.image, box, { pad: 'edge' }),
+        mask: cropImage(mask, box, { pad: 'zero' }),
+      });
+    }
+  }
+  return out;
+}
+
+/**
  * The segmenter's training pairs: crops around each slice's true region (myocardium ∪ LV) with the frame,
  * plus `jitterCopies` crops around boxes moved by up to `cropJitter`, so the segmenter learns to tolerate the
  * localizer's error. Slices without the region are skipped.
@@ -253,16 +295,19 @@ export async function trainSegmenter(
       `trainSegmenter: the training split is empty (${patients(slices).length} patients)`,
     );
 
-  const localization = (set: readonly LabeledSlice[]) =>
-    set.map((s) => ({ image: s.image, mask: selectLabels(s.mask, LOCALIZATION_LABELS) }));
-  const loc = await trainStage('localizer', localization(train), localization(validation), {
-    preset,
-    size: preset.localizerSize,
-    numClasses: 2,
-    seed,
-    onProgress,
-    callbacks: options.callbacks,
-  });
+  const loc = await trainStage(
+    'localizer',
+    localizerSamples(train, preset.zoomCopies, seed),
+    localizerSamples(validation, 0, seed),
+    {
+      preset,
+      size: preset.localizerSize,
+      numClasses: 2,
+      seed,
+      onProgress,
+      callbacks: options.callbacks,
+    },
+  );
   const seg = await trainStage(
     'segmenter',
     segmenterSamples(train, preset, seed),
