@@ -5,7 +5,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticSlices } from '../../test/synthetic-slices';
 import { registerWasmTrainingKernels } from '../kernels';
 import { evaluateApproaches, TABLE1 } from './evaluate-approaches';
+import type { PresetOverride } from './presets';
 import { type PipelineProgress, trainSegmenter } from './train-segmenter';
+
+/** Tiny U-Nets at 32² and 24², trainable in seconds on wasm. */
+const TINY_PRESET: PresetOverride = {
+  base: 'quick',
+  widthMultiplier: 1 / 8,
+  localizerSize: [32, 32],
+  segmenterSize: [24, 24],
+  frozenEpochs: 1,
+  batchSize: 8,
+  baseLr: 1e-2,
+};
 
 beforeAll(async () => {
   registerWasmTrainingKernels();
@@ -17,16 +29,7 @@ describe('trainSegmenter (tiny models, tiny cohort)', () => {
     const slices = syntheticSlices({ patients: 10, slicesPerPatient: 3, size: [48, 56], seed: 1 });
     const events: PipelineProgress[] = [];
     const trained = await trainSegmenter(slices, {
-      preset: {
-        base: 'quick',
-        widthMultiplier: 1 / 8,
-        localizerSize: [32, 32],
-        segmenterSize: [24, 24],
-        frozenEpochs: 1,
-        epochs: 12,
-        batchSize: 8,
-        baseLr: 1e-2,
-      },
+      preset: { ...TINY_PRESET, epochs: 12 },
       seed: 3,
       onProgress: (p) => events.push(p),
     });
@@ -59,16 +62,7 @@ describe('evaluateApproaches (tiny models, tiny cohort)', () => {
   it("returns Table 1's five rows, scored on held-out patients", async () => {
     const slices = syntheticSlices({ patients: 10, slicesPerPatient: 2, size: [40, 44], seed: 5 });
     const { rows, scores } = await evaluateApproaches(slices, {
-      preset: {
-        base: 'quick',
-        widthMultiplier: 1 / 8,
-        localizerSize: [32, 32],
-        segmenterSize: [24, 24],
-        frozenEpochs: 1,
-        epochs: 2,
-        batchSize: 8,
-        baseLr: 1e-2,
-      },
+      preset: { ...TINY_PRESET, epochs: 2 },
       seed: 2,
     });
     expect(rows.map((r) => r.approach)).toEqual(TABLE1.map((t) => t.approach));
