@@ -1,8 +1,11 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
-import { readNifti } from '@myoseg/datasets';
+import { readNifti, writeNifti } from '@myoseg/datasets';
+import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSegmenterFolder } from '../files/segmenter-folder';
 import { demoCommand } from './commands/demo';
@@ -199,6 +202,51 @@ describe('myoseg CLI', () => {
     expect(loaded.manifest.preset.epochs).toBe(2);
     loaded.dispose();
   }, 120_000);
+
+  it('the built binary segments chosen frames of a 4D cine file', async () => {
+    const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
+    const patient = join(demo, 'data', 'training', 'patient002');
+    const frame = (await readdir(patient)).find((f) => /frame\d+\.nii\.gz$/.test(f))!;
+    const image = await read(join(patient, frame));
+    const [d, h, w] = image.shape;
+    const cine = new Float32Array(3 * d * h * w);
+    for (let t = 0; t < 3; t++) cine.set(Float32Array.from(image.data as ArrayLike<number>), t * d * h * w);
+    const input = join(dir, 'cine_4d.nii.gz');
+    await writeFile(input, writeNifti(ndarray(cine, [3, d, h, w]), { spacing: [1, ...image.spacing] }));
+    const run = promisify(execFile);
+    const out = join(dir, 'cine');
+    const { stdout } = await run(process.execPath, [
+      cli,
+      'segment',
+      input,
+      '--frames',
+      '0,2',
+      '--model',
+      join(demo, 'model'),
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(JSON.parse(stdout).written.map((x: { file: string }) => x.file.split('/').pop())).toEqual([
+      'cine_4d_t00_myo.nii.gz',
+      'cine_4d_t02_myo.nii.gz',
+    ]);
+    const mask = await read(join(out, 'cine_4d_t02_myo.nii.gz'));
+    expect(mask.shape).toEqual([d, h, w]);
+    const bad = await run(process.execPath, [
+      cli,
+      'segment',
+      input,
+      '--frames',
+      '5',
+      '--model',
+      join(demo, 'model'),
+      '--out',
+      out,
+    ]).catch((e) => e);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/frame 5 does not exist \(the file has 3 frames, 0–2\)/);
+  });
 
   it('report re-renders report.html from report.json', async () => {
     await rm(join(demo, 'report.html'));
