@@ -219,7 +219,8 @@ function summarize(entry: (typeof TABLE1)[number], scores: readonly SliceScore[]
  * two-step pipeline ({@link trainSegmenter}) and two whole-image baselines (a 4-class net whose myocardium is
  * taken, and a myocardium-only net) on the same training patients at the localizer's size, then scores the five
  * approaches on the held-out patients:
- * 1. no localization, all labels; 2. no localization, myocardium only (both resized back bilinearly, ≥ 0.5);
+ * 1. no localization, all labels; 2. no localization, myocardium only (both resized back bilinearly, ≥ 0.5;
+ *    trained with class-balanced cross-entropy when the preset's `balanceBaselines` is set);
  * 3. localization, standardized size (Dice of the segmenter's mask against the true crop resized to its input);
  * 4. localization, original size (nearest resize back, no blur); 5. the same with the regressed Gaussian blur.
  *
@@ -252,6 +253,7 @@ export async function evaluateApproaches(
         size: preset.localizerSize,
         numClasses: labels === 'all' ? 4 : 2,
         seed: runSeed + 2,
+        balanceClasses: preset.balanceBaselines,
         onProgress: progress,
       });
       const masks = await predictWholeImage(

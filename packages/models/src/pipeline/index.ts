@@ -31,6 +31,7 @@ export {
 } from './segmenter';
 export { type SegmentationStage, type TfStageOptions, tfStage } from './stage';
 export {
+  balancedClassWeights,
   fitSigmaSamples,
   localizerSamples,
   type PatientSplitIds,
@@ -40,6 +41,7 @@ export {
   type TrainedPipeline,
   type TrainedStage,
   type TrainSegmenterOptions,
+  type TrainStageOptions,
   trainSegmenter,
   trainStage,
 } from './train-segmenter';

@@ -32,3 +32,16 @@ describe('training pairs of the two stages', () => {
     }
   });
 });
+
+describe('balancedClassWeights', () => {
+  it('gives √(max share / share) per class, 1 for an absent class', async () => {
+    const ndarray = (await import('ndarray')).default;
+    const mask = ndarray(Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0]), [4, 4]);
+    const image = ndarray(new Float32Array(16), [4, 4]);
+    const { balancedClassWeights } = await import('./train-segmenter');
+    const w = balancedClassWeights([{ image, mask }], 3);
+    expect(w[0]).toBe(1);
+    expect(w[1]).toBeCloseTo(Math.sqrt(14 / 2), 12);
+    expect(w[2]).toBe(1);
+  });
+});

@@ -19,6 +19,7 @@ import { buildUNet } from '../architecture';
 import type { TrainingCallback } from '../training/callbacks';
 import { type SegmentationSample, segmentationData } from '../training/data';
 import { type FineTuneResult, fineTune } from '../training/fine-tune';
+import { diceCrossEntropyLoss } from '../training/losses';
 import type { LabeledSlice } from './labeled-slice';
 import { type PipelinePreset, type PresetOverride, resolvePreset } from './presets';
 import { MyocardiumSegmenter } from './segmenter';
@@ -188,19 +189,44 @@ export function segmenterSamples(
   return out;
 }
 
+/**
+ * Cross-entropy class weights √(max share / share) from the pixel shares of each class in `samples`' masks (a
+ * class that never occurs gets weight 1).
+ */
+export function balancedClassWeights(samples: readonly SegmentationSample[], numClasses: number): number[] {
+  const counts = new Float64Array(numClasses);
+  for (const s of samples) {
+    const [h, w] = s.mask.shape;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) counts[s.mask.get(y, x)]++;
+  }
+  const most = Math.max(...counts);
+  return Array.from(counts, (c) => (c > 0 ? Math.sqrt(most / c) : 1));
+}
+
+/** Options of {@link trainStage}. */
+export interface TrainStageOptions {
+  /** Encoder, width, epochs, learning rate, augmentation, normalization. */
+  preset: PipelinePreset;
+  /** Network input `[h, w]`. */
+  size: [number, number];
+  /** Output classes (background included). */
+  numClasses: number;
+  /** Seed of the initial weights and the batches. */
+  seed: number;
+  /** Weigh the cross-entropy with {@link balancedClassWeights} of the training masks (default false). */
+  balanceClasses?: boolean;
+  /** Progress events, tagged with the stage's name. */
+  onProgress?: (p: PipelineProgress) => void;
+  /** Extra training callbacks. */
+  callbacks?: readonly TrainingCallback[];
+}
+
 /** Trains one 2-class (or n-class) U-Net the fastai way on `samples` at `size`. */
 export async function trainStage(
   name: string,
   samples: readonly SegmentationSample[],
   validation: readonly SegmentationSample[],
-  options: {
-    preset: PipelinePreset;
-    size: [number, number];
-    numClasses: number;
-    seed: number;
-    onProgress?: (p: PipelineProgress) => void;
-    callbacks?: readonly TrainingCallback[];
-  },
+  options: TrainStageOptions,
 ): Promise<TrainedStage> {
   const { preset, size, numClasses, seed, onProgress } = options;
   if (samples.length === 0)
@@ -256,7 +282,9 @@ export async function trainStage(
       });
     },
   };
+  const classWeights = options.balanceClasses ? balancedClassWeights(samples, numClasses) : undefined;
   const history = await fineTune(model, data, {
+    loss: classWeights ? (yTrue, yPred) => diceCrossEntropyLoss(yTrue, yPred, { classWeights }) : undefined,
     frozenEpochs: preset.frozenEpochs,
     epochs: preset.epochs,
     baseLr: preset.baseLr,
