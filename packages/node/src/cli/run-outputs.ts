@@ -5,6 +5,7 @@ import { writeFileAtomic } from '@myoseg/datasets/node';
 import type { ApproachesResult, TrainedPipeline } from '@myoseg/models';
 import type { SegmenterManifest } from '../files/segmenter-folder';
 import { overlayPng, type RunReport, writeReport } from '../report';
+import { toCsv } from './output';
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
@@ -23,18 +24,12 @@ export function formatTable1(result: ApproachesResult): string[] {
   return lines;
 }
 
-const csvField = (v: string | number | undefined) => {
-  const s = v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 /** Every slice's score under every approach, as CSV (one header line). */
 export function scoresCsv(result: ApproachesResult): string {
-  const header = ['approach', 'run', 'patient_id', 'group', 'slice_index', 'dice', 'hd95_mm'];
-  const rows = result.scores.map((s) =>
-    [s.approach, s.run, s.patientId, s.group, s.index, s.dice, s.hd95Mm].map(csvField).join(','),
+  return toCsv(
+    ['approach', 'run', 'patient_id', 'group', 'slice_index', 'dice', 'hd95_mm'],
+    result.scores.map((s) => [s.approach, s.run, s.patientId, s.group, s.index, s.dice, s.hd95Mm]),
   );
-  return `${[header.join(','), ...rows].join('\n')}\n`;
 }
 
 /** Per-slice Dice of the full method, by ACDC group (all runs). */

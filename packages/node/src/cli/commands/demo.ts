@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { filterSlices, type SliceSample, toCohortSlices } from '@myoseg/datasets';
 import { loadAcdc, synthesizeAcdc, writeFileAtomic } from '@myoseg/datasets/node';
@@ -9,10 +8,10 @@ import {
   type TrainedPipeline,
 } from '@myoseg/models';
 import { initBackend } from '../../backend';
-import { InputError } from '../../errors';
 
 import { loadSegmenterFolder, saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
+import { ensureOutputFolder } from '../output';
 import { progressPrinter } from '../progress';
 import { buildRunReport, formatTable1, scoresCsv } from '../run-outputs';
 
@@ -40,9 +39,7 @@ export interface DemoOptions {
  */
 export async function demoCommand(io: CliIo, options: DemoOptions): Promise<number> {
   const out = resolve(options.out);
-  await mkdir(out, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new InputError(`--out ${options.out}: cannot create the folder (${e.code ?? e.message})`);
-  });
+  await ensureOutputFolder(options.out);
   const timings: Record<string, number> = {};
   const lap = (name: string, t0: number) => {
     timings[name] = performance.now() - t0;

@@ -6,6 +6,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import { initBackend } from '../../backend';
 import { loadSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
+import { toCsv } from '../output';
 
 /** Myocardial tissue density used for mass: 1.05 g/ml. */
 export const MYOCARDIUM_DENSITY_G_PER_ML = 1.05;
@@ -94,10 +95,14 @@ async function evaluatePatient(
   return { slices, frames };
 }
 
-const toCsv = (rows: readonly object[]) => {
+/** Objects as CSV, their first object's keys as the columns (no file content when there are no rows). */
+const objectsCsv = (rows: readonly object[]) => {
   if (rows.length === 0) return '';
-  const keys = Object.keys(rows[0]);
-  return `${[keys.join(','), ...rows.map((r) => keys.map((k) => String((r as Record<string, unknown>)[k])).join(','))].join('\n')}\n`;
+  const columns = Object.keys(rows[0]);
+  return toCsv(
+    columns,
+    rows.map((r) => columns.map((k) => (r as Record<string, unknown>)[k])),
+  );
 };
 
 /**
@@ -144,8 +149,8 @@ export async function evaluateCommand(
     meanAbsMassErrorG: mean(frames.map((f) => Math.abs(f.massG - f.trueMassG))),
     failed,
   };
-  await writeFileAtomic(join(options.out, 'slices.csv'), toCsv(slices));
-  await writeFileAtomic(join(options.out, 'frames.csv'), toCsv(frames));
+  await writeFileAtomic(join(options.out, 'slices.csv'), objectsCsv(slices));
+  await writeFileAtomic(join(options.out, 'frames.csv'), objectsCsv(frames));
   await writeFileAtomic(
     join(options.out, 'evaluation.json'),
     `${JSON.stringify({ summary, frames, slices }, null, 2)}\n`,

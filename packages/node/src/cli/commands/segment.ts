@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type NiftiImage, readNifti, writeNifti } from '@myoseg/datasets';
@@ -10,6 +10,7 @@ import { InputError } from '../../errors';
 import { loadSegmenterFolder } from '../../files/segmenter-folder';
 import { overlayPng } from '../../report';
 import type { CliIo } from '../io';
+import { ensureOutputFolder } from '../output';
 
 /** Options of `myoseg segment`. */
 export interface SegmentOptions {
@@ -152,9 +153,7 @@ export async function segmentCommand(
   options: SegmentOptions,
 ): Promise<number> {
   const files = await niftiInputs(inputs);
-  await mkdir(options.out, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new InputError(`--out ${options.out}: cannot create the folder (${e.code ?? e.message})`);
-  });
+  await ensureOutputFolder(options.out);
   await initBackend({ prefer: options.backend as never, env: io.env });
   const loaded = await loadSegmenterFolder(options.model);
   const done: Awaited<ReturnType<typeof segmentFile>> = [];
