@@ -1,4 +1,5 @@
 export * from './architecture';
+export * from './files';
 export * from './kernels';
 export * from './pipeline';
 export * from './training';

@@ -7,15 +7,6 @@ export class BackendUnavailableError extends Error {
   }
 }
 
-/** A model folder is missing, incomplete or from an unknown version. */
-export class ModelFolderError extends Error {
-  /** @param message - which folder or file, and what was wrong. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelFolderError';
-  }
-}
-
 /** A command-line input (path, option) is unusable; the CLI prints the message on one line and exits 2. */
 export class InputError extends Error {
   /** @param message - which input and what was expected. */

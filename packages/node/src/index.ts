@@ -8,17 +8,8 @@ export {
 } from './backend';
 export { type CliIo, EXIT } from './cli/io';
 export { main } from './cli/program';
-export { BackendUnavailableError, InputError, ModelFolderError } from './errors';
+export { BackendUnavailableError, InputError } from './errors';
 export { writeFolderAtomic } from './files/atomic';
-export { captureArtifacts, fileHandler, modelFiles, readModelArtifacts } from './files/model-files';
-export {
-  type FixedSigmaRule,
-  type LoadedSegmenter,
-  loadSegmenterFolder,
-  type RegressedSigma,
-  SEGMENTER_FOLDER_VERSION,
-  type SegmenterManifest,
-  type SigmaRule,
-  saveSegmenterFolder,
-} from './files/segmenter-folder';
+export { diskReader, fileHandler } from './files/model-files';
+export { loadSegmenterFolder, saveSegmenterFolder } from './files/segmenter-folder';
 export * from './report';

@@ -1,5 +1,6 @@
+import { ModelFolderError } from '@myoseg/models';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { BackendUnavailableError, InputError, ModelFolderError } from '../errors';
+import { BackendUnavailableError, InputError } from '../errors';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { evaluateCommand } from './commands/evaluate';

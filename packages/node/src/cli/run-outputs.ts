@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { type Mask, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
 import type { SliceSample } from '@myoseg/datasets';
 import { writeFileAtomic } from '@myoseg/datasets/node';
-import type { ApproachesResult, TrainedPipeline } from '@myoseg/models';
-import type { SegmenterManifest } from '../files/segmenter-folder';
+import type { ApproachesResult, SegmenterManifest, TrainedPipeline } from '@myoseg/models';
 import { overlayPng, type RunReport, writeReport } from '../report';
 import { toCsv } from './output';
 

@@ -1,0 +1,16 @@
+export { ModelFolderError } from './errors';
+export { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifacts';
+export { type ReadFolderFile, readFolderFile } from './read-file';
+export {
+  type FixedSigmaRule,
+  type LoadedSegmenter,
+  loadSegmenterFiles,
+  type RegressedSigma,
+  readSegmenterManifest,
+  SEGMENTER_FOLDER_VERSION,
+  SEGMENTER_MANIFEST,
+  type SegmenterManifest,
+  type SigmaRule,
+  segmenterFolderFiles,
+  segmenterFromManifest,
+} from './segmenter-folder';

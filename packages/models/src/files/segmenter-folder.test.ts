@@ -1,0 +1,78 @@
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import ndarray from 'ndarray';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelFolderError } from './errors';
+import { loadSegmenterFiles, SEGMENTER_MANIFEST, segmenterFolderFiles } from './segmenter-folder';
+import { disposePipeline, memoryReader, tinyPipeline } from './test-support';
+
+beforeAll(() => tf.setBackend('cpu'));
+
+const manifestWith = (files: Record<string, Uint8Array | string>, change: Record<string, unknown>) => ({
+  ...files,
+  [SEGMENTER_MANIFEST]: JSON.stringify({ ...JSON.parse(files[SEGMENTER_MANIFEST] as string), ...change }),
+});
+
+describe('segmenter folder files', () => {
+  it('round-trips in memory: same probabilities, σ rule, frame and preset', async () => {
+    const trained = tinyPipeline();
+    const files = await segmenterFolderFiles(trained);
+    expect(Object.keys(files).sort()).toEqual([
+      'localizer/model.json',
+      'localizer/weights.bin',
+      'myoseg.json',
+      'segmenter/model.json',
+      'segmenter/weights.bin',
+    ]);
+    const loaded = await loadSegmenterFiles(memoryReader(files), { where: 'mem' });
+    const img = ndarray(
+      Float32Array.from({ length: 32 * 32 }, (_, i) => Math.sin(i / 7)),
+      [32, 32],
+    );
+    const [a] = await trained.segmenter.localizer.predict([img]);
+    const [b] = await loaded.segmenter.localizer.predict([img]);
+    expect(Array.from(b.data)).toEqual(Array.from(a.data));
+    expect(loaded.segmenter.sigmaFor(45)).toBe(trained.segmenter.sigmaFor(45));
+    expect(loaded.segmenter.frame).toBe(0.15);
+    expect(loaded.manifest.preset.segmenterSize).toEqual([24, 24]);
+    loaded.dispose();
+    disposePipeline(trained);
+  });
+
+  it('frees every tensor when a load fails half-way', async () => {
+    const trained = tinyPipeline();
+    const files = await segmenterFolderFiles(trained);
+    disposePipeline(trained);
+    const before = tf.memory().numTensors;
+    const broken = { ...files, 'segmenter/weights.bin': new Uint8Array(10) };
+    await expect(loadSegmenterFiles(memoryReader(broken), { where: 'm' })).rejects.toThrow(
+      /m\/segmenter: weights hold 10 bytes, the manifest needs \d+/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('names the file and the field that is wrong', async () => {
+    const trained = tinyPipeline();
+    const files = await segmenterFolderFiles(trained);
+    disposePipeline(trained);
+    const load = (f: Record<string, Uint8Array | string>) =>
+      loadSegmenterFiles(memoryReader(f), { where: 'dir' });
+    await expect(load({})).rejects.toThrow(/dir is not a myoseg model folder.*myoseg train.*myoseg demo/);
+    await expect(load({ ...files, [SEGMENTER_MANIFEST]: '{' })).rejects.toThrow(
+      /dir\/myoseg.json: not valid JSON/,
+    );
+    await expect(load(manifestWith(files, { version: 99 }))).rejects.toThrow(
+      /dir\/myoseg.json: version 99 is not supported/,
+    );
+    await expect(load(manifestWith(files, { format: 'x' }))).rejects.toThrow(/field 'format'/);
+    await expect(load(manifestWith(files, { sigma: {} }))).rejects.toThrow(/field 'sigma'/);
+    await expect(load(manifestWith(files, { sigma: { regression: { slope: 'a' } } }))).rejects.toThrow(
+      ModelFolderError,
+    );
+    const { 'localizer/weights.bin': _, ...noWeights } = files;
+    await expect(load(noWeights)).rejects.toThrow(/dir\/localizer\/weights.bin: cannot read \(ENOENT\)/);
+    await expect(load({ ...files, 'segmenter/model.json': '{}' })).rejects.toThrow(
+      /dir\/segmenter\/model.json: not a tfjs layers model/,
+    );
+  });
+});
