@@ -1,3 +1,9 @@
+export {
+  CHECKPOINT_MANIFEST,
+  CHECKPOINT_VERSION,
+  checkpointFiles,
+  readCheckpointFiles,
+} from './checkpoint-files';
 export { ModelFolderError } from './errors';
 export { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifacts';
 export { type ReadFolderFile, readFolderFile } from './read-file';

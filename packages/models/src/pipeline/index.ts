@@ -13,6 +13,11 @@ export {
   type Table1Entry,
 } from './evaluate-approaches';
 export type { LabeledSlice } from './labeled-slice';
+export {
+  checkResumable,
+  disposePipelineCheckpoint,
+  type PipelineCheckpoint,
+} from './pipeline-checkpoint';
 export { prepareInput } from './preprocess';
 export {
   PAPER_PRESET,

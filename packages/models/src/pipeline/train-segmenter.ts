@@ -14,13 +14,16 @@ import {
   splitByPatient,
   squareCropBox,
 } from '@myoseg/core';
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { buildUNet } from '../architecture';
 import type { TrainingCallback } from '../training/callbacks';
 import { type SegmentationSample, segmentationData } from '../training/data';
 import { type FineTuneResult, fineTune } from '../training/fine-tune';
+import { assignWeights, type FineTuneCheckpoint } from '../training/fine-tune-checkpoint';
 import { diceCrossEntropyLoss } from '../training/losses';
 import type { LabeledSlice } from './labeled-slice';
+import { checkResumable, copyWeights, type PipelineCheckpoint } from './pipeline-checkpoint';
 import { type PipelinePreset, type PresetOverride, resolvePreset } from './presets';
 import { MyocardiumSegmenter } from './segmenter';
 import { tfStage } from './stage';
@@ -57,6 +60,16 @@ export interface TrainSegmenterOptions {
   onProgress?: (p: PipelineProgress) => void;
   /** Extra callbacks for both networks' training (checkpoints, early stopping). */
   callbacks?: readonly TrainingCallback[];
+  /**
+   * Called after every completed epoch of either network with the run's state; training waits for it (write
+   * it with `checkpointFiles`). Its tensors are freed when the returned promise settles.
+   */
+  checkpoint?: (checkpoint: PipelineCheckpoint) => void | Promise<void>;
+  /**
+   * Resume an interrupted run from one of its checkpoints: same slices, seed and preset (checked), and the
+   * result equals the uninterrupted run's. The caller keeps ownership of its tensors.
+   */
+  resume?: PipelineCheckpoint;
 }
 
 /** Patient ids on each side of the 60/20/20 split. */
@@ -219,6 +232,26 @@ export interface TrainStageOptions {
   onProgress?: (p: PipelineProgress) => void;
   /** Extra training callbacks. */
   callbacks?: readonly TrainingCallback[];
+  /** Called after every completed epoch with the fine-tune's state (see `fineTune`'s `onCheckpoint`). */
+  onCheckpoint?: (checkpoint: FineTuneCheckpoint) => void | Promise<void>;
+  /** Resume from such a state (see `fineTune`'s `resume`). */
+  resume?: FineTuneCheckpoint;
+}
+
+/** The untrained U-Net of one stage: the preset's encoder and width at `size`, seeded. */
+export function stageModel(
+  preset: PipelinePreset,
+  size: readonly [number, number],
+  numClasses: number,
+  seed: number,
+): tfl.LayersModel {
+  return buildUNet({
+    encoder: preset.encoder,
+    inputShape: [size[0], size[1], preset.channels],
+    numClasses,
+    widthMultiplier: preset.widthMultiplier,
+    seed,
+  });
 }
 
 /** Trains one 2-class (or n-class) U-Net the fastai way on `samples` at `size`. */
@@ -231,13 +264,7 @@ export async function trainStage(
   const { preset, size, numClasses, seed, onProgress } = options;
   if (samples.length === 0)
     throw new InsufficientDataError(`trainSegmenter: no training samples for the ${name}`);
-  const model = buildUNet({
-    encoder: preset.encoder,
-    inputShape: [size[0], size[1], preset.channels],
-    numClasses,
-    widthMultiplier: preset.widthMultiplier,
-    seed,
-  });
+  const model = stageModel(preset, size, numClasses, seed);
   const dataOptions = {
     size,
     numClasses,
@@ -253,12 +280,13 @@ export async function trainStage(
   });
   const valData = validation.length > 0 ? segmentationData(validation, dataOptions) : undefined;
   const epochs = preset.frozenEpochs + preset.epochs;
+  // the unfrozen phase's epochs follow the frozen ones; a run resumed in the unfrozen phase starts there
+  let phase = options.resume?.phase === 'unfrozen' ? 0 : -1;
   let epochBase = 0;
-  let phaseEpochs = 0;
   const progress: TrainingCallback = {
     onTrainBegin: () => {
-      epochBase += phaseEpochs;
-      phaseEpochs = 0;
+      phase++;
+      epochBase = phase === 1 ? preset.frozenEpochs : 0;
     },
     onBatchEnd: (logs) =>
       onProgress?.({
@@ -271,7 +299,6 @@ export async function trainStage(
         loss: logs.loss,
       }),
     onEpochEnd: (logs) => {
-      phaseEpochs = logs.epoch + 1;
       onProgress?.({
         stage: name,
         event: 'epoch',
@@ -292,6 +319,8 @@ export async function trainStage(
     seed,
     validation: valData,
     callbacks: [progress, ...(options.callbacks ?? [])],
+    onCheckpoint: options.onCheckpoint,
+    resume: options.resume,
   });
   onProgress?.({ stage: name, event: 'done' });
   return { model, history };
@@ -323,19 +352,33 @@ export async function trainSegmenter(
       `trainSegmenter: the training split is empty (${patients(slices).length} patients)`,
     );
 
-  const loc = await trainStage(
-    'localizer',
-    localizerSamples(train, preset.zoomCopies, seed),
-    localizerSamples(validation, 0, seed),
-    {
-      preset,
-      size: preset.localizerSize,
-      numClasses: 2,
-      seed,
-      onProgress,
-      callbacks: options.callbacks,
-    },
-  );
+  const split = { train: patients(train), sigma: patients(sigmaSet), validation: patients(validation) };
+  const { resume, checkpoint } = options;
+  if (resume !== undefined) checkResumable(resume, { seed, preset, split });
+  const run = { seed, preset, split };
+  let loc: TrainedStage;
+  if (resume?.stage === 'segmenter' && resume.localizer !== undefined) {
+    const model = stageModel(preset, preset.localizerSize, 2, seed);
+    assignWeights(model, resume.localizer.weights);
+    loc = { model, history: resume.localizer.history };
+  } else {
+    loc = await trainStage(
+      'localizer',
+      localizerSamples(train, preset.zoomCopies, seed),
+      localizerSamples(validation, 0, seed),
+      {
+        preset,
+        size: preset.localizerSize,
+        numClasses: 2,
+        seed,
+        onProgress,
+        callbacks: options.callbacks,
+        resume: resume?.current,
+        onCheckpoint: checkpoint && ((current) => checkpoint({ ...run, stage: 'localizer', current })),
+      },
+    );
+  }
+  const localizerWeights = checkpoint ? copyWeights(loc.model) : [];
   const seg = await trainStage(
     'segmenter',
     segmenterSamples(train, preset, seed),
@@ -347,8 +390,18 @@ export async function trainSegmenter(
       seed: seed + 1,
       onProgress,
       callbacks: options.callbacks,
+      resume: resume?.stage === 'segmenter' ? resume.current : undefined,
+      onCheckpoint:
+        checkpoint &&
+        ((current) =>
+          checkpoint({
+            ...run,
+            stage: 'segmenter',
+            localizer: { weights: localizerWeights, history: loc.history },
+            current,
+          })),
     },
-  );
+  ).finally(() => tf.dispose(localizerWeights));
 
   const stageOptions = { normalization: preset.normalization };
   const draft = new MyocardiumSegmenter({
@@ -378,7 +431,7 @@ export async function trainSegmenter(
     segmenterModel: seg.model,
     sigma,
     sigmaSamples,
-    split: { train: patients(train), sigma: patients(sigmaSet), validation: patients(validation) },
+    split,
     preset,
     history: { localizer: loc.history, segmenter: seg.history },
   };

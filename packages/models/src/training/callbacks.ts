@@ -27,6 +27,8 @@ export interface EpochEndLogs {
   valDice?: number;
   /** Learning rate of the last layer group at the epoch's last step. */
   lr: number;
+  /** True when training was stopped inside this epoch: the logs cover only the batches that ran. */
+  partial?: boolean;
 }
 
 /** Handed to callbacks: the model being trained and a way to stop after the current batch. */

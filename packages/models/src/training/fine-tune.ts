@@ -1,7 +1,14 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { AdamW } from './adamw';
+import type { EpochEndLogs, TrainingCallback } from './callbacks';
 import type { SegmentationData } from './data';
 import { TrainingOptionsError } from './errors';
+import {
+  captureFineTune,
+  disposeFineTuneCheckpoint,
+  type FineTuneCheckpoint,
+  restoreFineTune,
+} from './fine-tune-checkpoint';
 import { type FitOneCycleOptions, type FitResult, fitOneCycleWithGroupRates } from './fit-one-cycle';
 import { defaultLayerGroups, freezeTo } from './layer-groups';
 import { type LrFindOptions, type LrFindResult, lrFind } from './lr-find';
@@ -31,6 +38,17 @@ export interface FineTuneOptions
   div?: number;
   /** Options of both lr_finds (default fastai's: 100 steps from 1e-7 to 10). */
   lrFind?: Pick<LrFindOptions, 'start' | 'end' | 'iterations' | 'stopDiv'>;
+  /**
+   * Called after every completed epoch with a checkpoint to save; training waits for it. The checkpoint's
+   * tensors are freed when the returned promise settles (copy what you keep).
+   */
+  onCheckpoint?: (checkpoint: FineTuneCheckpoint) => void | Promise<void>;
+  /**
+   * Resume from a checkpoint of the same model, data and options: weights and moments are restored, finished
+   * phases and lr_finds are not run again, and training ends as the uninterrupted run would have. The caller
+   * keeps ownership of its tensors.
+   */
+  resume?: FineTuneCheckpoint;
 }
 
 /** One phase of {@link fineTune}. */
@@ -89,7 +107,7 @@ export async function fineTune(
   if (!(lrMult >= 1 && Number.isFinite(lrMult)))
     throw new TrainingOptionsError(`fineTune: lrMult must be ≥ 1, got ${lrMult}`);
   const optimizer = new AdamW();
-  const shared = { ...options, layerGroups: groups, optimizer };
+  const { resume, onCheckpoint } = options;
   const finder = {
     ...options.lrFind,
     seed: options.seed,
@@ -98,33 +116,93 @@ export async function fineTune(
     layerGroups: groups,
     optimizer,
   };
-  try {
-    freezeTo(-1, groups);
-    const find1 = baseLr === undefined ? await lrFind(model, data, finder) : undefined;
-    const peak1 = find1?.suggestion ?? (baseLr as number);
-    const rates1 = groups.map((_, g) => (g === groups.length - 1 ? peak1 : peak1 / 10));
-    const fit1 = await fitOneCycleWithGroupRates(
-      model,
-      data,
-      { ...shared, epochs: frozenEpochs, pctStart: frozenPctStart, div: frozenDiv },
-      rates1,
-      groups,
-    );
-    freezeTo(0, groups);
-    const find2 = baseLr === undefined ? await lrFind(model, data, finder) : undefined;
-    const peak2 = find2?.suggestion ?? (baseLr as number) / 2;
-    const rates2 = groupLearningRates([peak2 / lrMult, peak2], groups.length);
-    const fit2 = await fitOneCycleWithGroupRates(
-      model,
-      data,
-      { ...shared, epochs, pctStart, div },
-      rates2,
-      groups,
-    );
-    return {
-      frozen: { lrFind: find1, lrMax: rates1, fit: fit1 },
-      unfrozen: { lrFind: find2, lrMax: rates2, fit: fit2 },
+  const done: { frozen?: FineTunePhase; unfrozen?: FineTunePhase } = {};
+  /** Runs one phase from `from` (its completed epochs), checkpointing after each completed epoch. */
+  const phase = async (
+    name: 'frozen' | 'unfrozen',
+    head: Omit<FineTunePhase, 'fit'>,
+    fit: Pick<FitOneCycleOptions, 'epochs' | 'pctStart' | 'div'>,
+    from?: FineTunePhase,
+  ): Promise<FineTunePhase> => {
+    const history: EpochEndLogs[] = [...(from?.fit.history ?? [])];
+    const saver: TrainingCallback = {
+      onEpochEnd: async (logs) => {
+        if (logs.partial) return;
+        history.push(logs);
+        if (onCheckpoint === undefined) return;
+        const record = { ...head, fit: { history: [...history], stoppedEarly: false } };
+        const checkpoint = captureFineTune(model, optimizer, {
+          phase: name,
+          epoch: logs.epoch + 1,
+          frozen: done.frozen ?? record,
+          ...(name === 'unfrozen' ? { unfrozen: record } : {}),
+        });
+        try {
+          await onCheckpoint(checkpoint);
+        } finally {
+          disposeFineTuneCheckpoint(checkpoint);
+        }
+      },
     };
+    const result = await fitOneCycleWithGroupRates(
+      model,
+      data,
+      {
+        ...options,
+        ...fit,
+        layerGroups: groups,
+        optimizer,
+        initialEpoch: from?.fit.history.length ?? 0,
+        callbacks: [...(options.callbacks ?? []), saver],
+      },
+      head.lrMax,
+      groups,
+    );
+    const last = result.history.at(-1);
+    return {
+      ...head,
+      fit: {
+        history: last?.partial ? [...history, last] : history,
+        stoppedEarly: result.stoppedEarly,
+      },
+    };
+  };
+  try {
+    if (resume !== undefined) restoreFineTune(model, optimizer, resume);
+    if (resume?.phase === 'unfrozen') {
+      done.frozen = resume.frozen;
+    } else {
+      freezeTo(-1, groups);
+      let head = resume?.frozen;
+      if (head === undefined) {
+        const find1 = baseLr === undefined ? await lrFind(model, data, finder) : undefined;
+        const peak1 = find1?.suggestion ?? (baseLr as number);
+        head = {
+          lrFind: find1,
+          lrMax: groups.map((_, g) => (g === groups.length - 1 ? peak1 : peak1 / 10)),
+          fit: { history: [], stoppedEarly: false },
+        };
+      }
+      done.frozen = await phase(
+        'frozen',
+        head,
+        { epochs: frozenEpochs, pctStart: frozenPctStart, div: frozenDiv },
+        head,
+      );
+    }
+    freezeTo(0, groups);
+    let head = resume?.unfrozen;
+    if (head === undefined) {
+      const find2 = baseLr === undefined ? await lrFind(model, data, finder) : undefined;
+      const peak2 = find2?.suggestion ?? (baseLr as number) / 2;
+      head = {
+        lrFind: find2,
+        lrMax: groupLearningRates([peak2 / lrMult, peak2], groups.length),
+        fit: { history: [], stoppedEarly: false },
+      };
+    }
+    done.unfrozen = await phase('unfrozen', head, { epochs, pctStart, div }, head);
+    return { frozen: done.frozen, unfrozen: done.unfrozen };
   } finally {
     optimizer.dispose();
   }

@@ -42,11 +42,17 @@ export interface FitOneCycleOptions {
   loss?: SegmentationLoss;
   /** An optimizer to carry moments across fits (as a fastai `Learner` keeps its `opt`); default a fresh one, disposed at the end. */
   optimizer?: AdamW;
+  /**
+   * The epoch to start at, to resume an interrupted fit (Keras' `initialEpoch`): epochs before it are skipped,
+   * and the schedule and the shuffles go on exactly where they were. With the weights and the optimizer's
+   * moments of that epoch's start restored, the fit ends as an uninterrupted one would. Default 0.
+   */
+  initialEpoch?: number;
 }
 
 /** The result of {@link fitOneCycle}. */
 export interface FitResult {
-  /** The logs of every completed epoch. */
+  /** The logs of every epoch run (from `initialEpoch`; the last one `partial` when stopped inside it). */
   history: EpochEndLogs[];
   /** True when a callback stopped training before the last epoch. */
   stoppedEarly: boolean;
@@ -70,9 +76,15 @@ export async function fitOneCycleWithGroupRates(
     callbacks = [],
     seed = 0,
     validation,
+    initialEpoch = 0,
   } = options;
   if (!Number.isInteger(epochs) || epochs < 1) {
     throw new TrainingOptionsError(`fitOneCycle: epochs must be an integer ≥ 1, got ${epochs}`);
+  }
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch > epochs) {
+    throw new TrainingOptionsError(
+      `fitOneCycle: initialEpoch must be an integer in [0, ${epochs}], got ${initialEpoch}`,
+    );
   }
   if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) {
     throw new TrainingOptionsError(`fitOneCycle: weightDecay must be ≥ 0, got ${weightDecay}`);
@@ -98,8 +110,8 @@ export async function fitOneCycleWithGroupRates(
   const history: EpochEndLogs[] = [];
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(context);
-    let step = 0;
-    for (let epoch = 0; epoch < epochs && !stop; epoch++) {
+    let step = initialEpoch * data.batchesPerEpoch;
+    for (let epoch = initialEpoch; epoch < epochs && !stop; epoch++) {
       let sum = 0;
       let batches = 0;
       let hyper: GroupHyper[] = [];
@@ -115,6 +127,7 @@ export async function fitOneCycleWithGroupRates(
         if (stop) break;
       }
       const logs: EpochEndLogs = { epoch, loss: sum / batches, lr: hyper[hyper.length - 1].lr };
+      if (batches < data.batchesPerEpoch) logs.partial = true;
       if (validation !== undefined) {
         const ev = await evaluateModel(model, validation, { loss });
         logs.valLoss = ev.loss;
@@ -126,7 +139,10 @@ export async function fitOneCycleWithGroupRates(
   } finally {
     if (options.optimizer === undefined) optimizer.dispose();
   }
-  return { history, stoppedEarly: stop && history.length < epochs };
+  return {
+    history,
+    stoppedEarly: stop && (history.length < epochs - initialEpoch || history.at(-1)?.partial === true),
+  };
 }
 
 /**

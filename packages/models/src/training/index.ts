@@ -24,8 +24,16 @@ export {
 export { InvalidSampleError, ModelCardError, TrainingOptionsError } from './errors';
 export { type Evaluation, evaluateModel } from './evaluate';
 export { type FineTuneOptions, type FineTunePhase, type FineTuneResult, fineTune } from './fine-tune';
+export {
+  assignWeights,
+  captureFineTune,
+  disposeFineTuneCheckpoint,
+  type FineTuneCheckpoint,
+  type IndexedMoments,
+  restoreFineTune,
+} from './fine-tune-checkpoint';
 export { type FitOneCycleOptions, type FitResult, fitOneCycle } from './fit-one-cycle';
-export { freeze, freezeTo, type LayerGroups, unfreeze } from './layer-groups';
+export { freeze, freezeTo, type LayerGroups, stableWeightOrder, unfreeze } from './layer-groups';
 export {
   type CrossEntropyOptions,
   type DiceCrossEntropyOptions,

@@ -30,6 +30,15 @@ function leafLayers(layer: layers.Layer): layers.Layer[] {
 }
 
 /**
+ * Every weight variable of `model` in an order that does not change when layers are frozen or unfrozen
+ * (`model.weights` lists trainable weights first, so its order does): leaf layers in order, each layer's own
+ * weights in creation order. A weight shared by several layers is listed once.
+ */
+export function stableWeightOrder(model: LayersModel): LayerVariable[] {
+  return [...new Set(model.layers.flatMap(leafLayers).flatMap((l) => l.weights))];
+}
+
+/**
  * The layer groups used when none are given: `unetLayerGroups(model)`, fastai's split of a ResNet U-Net.
  * Other models must pass their own groups.
  */

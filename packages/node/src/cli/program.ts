@@ -48,6 +48,7 @@ Examples:
   myoseg demo --patients 50 --out /tmp/run      a bigger cohort elsewhere
   myoseg synth --patients 150 --out ./twin      a full-size synthetic ACDC twin
   myoseg train --data /data/ACDC --preset paper --out ./model
+  myoseg train --data /data/ACDC --preset paper --out ./model --resume   after a crash or Ctrl-C
   myoseg segment scan.nii.gz --model ./myoseg-demo/model --out ./masks --png
   myoseg report ./myoseg-demo                   re-render a run's report.html
   myoseg doctor                                 which backend is used and how to get a faster one`,
@@ -86,10 +87,14 @@ Examples:
       'train the two-step pipeline on an ACDC-layout cohort and save a model folder (Ctrl-C stops and saves)',
     )
     .requiredOption('--data <root>', 'ACDC root (training/ and testing/, or one of them)')
-    .option('--preset <name>', 'quick or paper', 'quick')
-    .requiredOption('--out <dir>', 'model folder to write')
+    .option('--preset <name>', 'quick, paper, or a .json file with a preset override', 'quick')
+    .requiredOption(
+      '--out <dir>',
+      'model folder to write (checkpoints go to <dir>.checkpoint after each epoch)',
+    )
     .option('--seed <n>', 'seed of split and training', integer('--seed', 0), 0)
     .option('--no-filters', "keep every slice (skip the paper's quality filters)")
+    .option('--resume', 'go on from <out>.checkpoint (same data, preset and seed) to the same result')
     .action(async (o) =>
       run(() => trainCommand(io, { ...o, noFilters: o.filters === false, ...global() }))(),
     );

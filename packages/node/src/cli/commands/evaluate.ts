@@ -6,7 +6,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import { initBackend } from '../../backend';
 import { loadSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
-import { toCsv } from '../output';
+import { ensureOutputFolder, toCsv } from '../output';
 
 /** Myocardial tissue density used for mass: 1.05 g/ml. */
 export const MYOCARDIUM_DENSITY_G_PER_ML = 1.05;
@@ -114,6 +114,7 @@ export async function evaluateCommand(
   io: CliIo,
   options: { data: string; model: string; out: string; json?: boolean; backend?: string },
 ): Promise<number> {
+  await ensureOutputFolder(options.out);
   const cohort = await loadAcdc(options.data, { onError: 'skip' });
   await initBackend({ prefer: options.backend as never, env: io.env });
   const loaded = await loadSegmenterFolder(options.model);

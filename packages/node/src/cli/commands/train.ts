@@ -1,17 +1,30 @@
+import { readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { filterSlices, toCohortSlices } from '@myoseg/datasets';
 import { loadAcdc } from '@myoseg/datasets/node';
-import { type PresetOverride, type TrainingCallback, trainSegmenter } from '@myoseg/models';
+import {
+  checkpointFiles,
+  disposePipelineCheckpoint,
+  type PipelineCheckpoint,
+  type PresetOverride,
+  readCheckpointFiles,
+  type TrainingCallback,
+  trainSegmenter,
+} from '@myoseg/models';
 import { initBackend } from '../../backend';
 import { InputError } from '../../errors';
+import { writeFolderAtomic } from '../../files/atomic';
+import { diskReader } from '../../files/model-files';
 import { saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
+import { ensureOutputFolder } from '../output';
 import { progressPrinter } from '../progress';
 
 /** Options of `myoseg train`. */
 export interface TrainOptions {
   /** ACDC root. */
   data: string;
-  /** `quick` or `paper` (from code: also a preset with fields replaced). */
+  /** `quick`, `paper`, a JSON file holding a preset override, or (from code) the override itself. */
   preset: string | PresetOverride;
   /** Output model folder. */
   out: string;
@@ -19,6 +32,8 @@ export interface TrainOptions {
   seed: number;
   /** Skip the paper's slice filters. */
   noFilters?: boolean;
+  /** Go on from the checkpoint in `<out>.checkpoint/` (same data, preset and seed). */
+  resume?: boolean;
   /** Machine-readable output. */
   json?: boolean;
   /** Force a backend. */
@@ -27,15 +42,62 @@ export interface TrainOptions {
   interrupt?: { on(listener: () => void): void; off(listener: () => void): void };
 }
 
+/** The folder where `myoseg train --out DIR` keeps its checkpoint: `DIR.checkpoint`. */
+export const checkpointFolder = (out: string): string => `${out.replace(/[/\\]+$/, '')}.checkpoint`;
+
+/** `--preset`: a name, or a JSON file with a preset override (`{ "base": "quick", "epochs": 8, … }`). */
+async function resolvePresetOption(
+  preset: string | PresetOverride,
+): Promise<'quick' | 'paper' | PresetOverride> {
+  if (typeof preset !== 'string' || preset === 'quick' || preset === 'paper') return preset;
+  if (!preset.endsWith('.json'))
+    throw new InputError(`--preset must be quick, paper or a .json file, got ${preset}`);
+  const text = await readFile(preset, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new InputError(`--preset ${preset}: cannot read (${e.code ?? e.message})`);
+  });
+  try {
+    return JSON.parse(text) as PresetOverride;
+  } catch (e) {
+    throw new InputError(`--preset ${preset}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** Reads `<out>.checkpoint/` for `--resume`, or says where it was looked for. */
+async function readResume(out: string): Promise<PipelineCheckpoint> {
+  const dir = checkpointFolder(out);
+  return readCheckpointFiles(diskReader(dir), dir).catch((e: Error) => {
+    throw new InputError(
+      `--resume: no usable checkpoint in ${dir} (${e.message}); it is written after every epoch of \`myoseg train --out ${out}\``,
+    );
+  });
+}
+
 /**
  * `myoseg train`: trains the two-step pipeline on an ACDC-layout cohort (the paper's filters on by default) and
- * saves it as a model folder, atomically. Ctrl-C stops training after the current batch and still saves the
- * networks as they are then (the folder's `myoseg.json` records it).
+ * saves it as a model folder, atomically. After every epoch it saves a checkpoint to `<out>.checkpoint/`
+ * (atomically too); `--resume` goes on from there, to the same result as an uninterrupted run, and the
+ * checkpoint is removed once the model is saved. Ctrl-C stops training after the current batch and still saves
+ * the networks as they are then (the checkpoint stays, for `--resume`).
  */
 export async function trainCommand(io: CliIo, options: TrainOptions): Promise<number> {
-  if (typeof options.preset === 'string' && options.preset !== 'quick' && options.preset !== 'paper') {
-    throw new InputError(`--preset must be quick or paper, got ${options.preset}`);
+  const preset = await resolvePresetOption(options.preset);
+  await ensureOutputFolder(dirname(options.out));
+  const backend = await initBackend({ prefer: options.backend as never, env: io.env });
+  io.err(`backend: ${backend.choice}`);
+  const resume = options.resume ? await readResume(options.out) : undefined;
+  try {
+    return await train(io, options, preset, resume);
+  } finally {
+    if (resume) disposePipelineCheckpoint(resume);
   }
+}
+
+async function train(
+  io: CliIo,
+  options: TrainOptions,
+  preset: 'quick' | 'paper' | PresetOverride,
+  resume: PipelineCheckpoint | undefined,
+): Promise<number> {
   const cohort = await loadAcdc(options.data, { onError: 'skip' });
   for (const s of cohort.skipped) io.err(`skipped ${s.patient}: ${s.file}: ${s.reason}`);
   const { samples } = await toCohortSlices(cohort.patients, { labels: 'all', onError: 'skip' });
@@ -45,8 +107,11 @@ export async function trainCommand(io: CliIo, options: TrainOptions): Promise<nu
       `--data ${options.data}: needs annotated slices of at least 3 patients (60/20/20 split), found ${slices.length} slices`,
     );
   }
-  const backend = await initBackend({ prefer: options.backend as never, env: io.env });
-  io.err(`backend: ${backend.choice}; ${cohort.patients.length} patients, ${slices.length} slices`);
+  io.err(`${cohort.patients.length} patients, ${slices.length} slices`);
+  if (resume) {
+    const at = resume.current;
+    io.err(`resuming ${resume.stage} training after ${at.phase} epoch ${at.epoch}`);
+  }
 
   let interrupted = false;
   const stopper: TrainingCallback & { stop?: () => void } = {
@@ -64,24 +129,40 @@ export async function trainCommand(io: CliIo, options: TrainOptions): Promise<nu
     on: (l) => process.on('SIGINT', l),
     off: (l) => process.off('SIGINT', l),
   };
+  const checkpointDir = checkpointFolder(options.out);
   interrupt.on(onInterrupt);
   try {
     const t0 = performance.now();
     const trained = await trainSegmenter(slices, {
-      preset: options.preset as 'quick' | 'paper' | PresetOverride,
+      preset,
       seed: options.seed,
       onProgress: progressPrinter(io, options),
       callbacks: [stopper],
+      resume,
+      checkpoint: async (c) => {
+        await writeFolderAtomic(checkpointDir, await checkpointFiles(c));
+        if (!options.json)
+          io.err(`checkpoint: ${c.stage} ${c.current.phase} epoch ${c.current.epoch} → ${checkpointDir}`);
+      },
     });
     await saveSegmenterFolder(options.out, trained);
     trained.localizerModel.dispose();
     trained.segmenterModel.dispose();
+    if (!interrupted) await rm(checkpointDir, { recursive: true, force: true });
     const seconds = (performance.now() - t0) / 1000;
-    const summary = { out: options.out, interrupted, seconds, split: trained.split, sigma: trained.sigma };
+    const summary = {
+      out: options.out,
+      interrupted,
+      resumed: resume !== undefined,
+      checkpoint: interrupted ? checkpointDir : null,
+      seconds,
+      split: trained.split,
+      sigma: trained.sigma,
+    };
     if (options.json) io.out(JSON.stringify(summary));
     else
       io.out(
-        `saved ${options.out} after ${seconds.toFixed(0)} s${interrupted ? ' (interrupted: training stopped early)' : ''}`,
+        `saved ${options.out} after ${seconds.toFixed(0)} s${interrupted ? ` (interrupted: training stopped early; go on with --resume from ${checkpointDir})` : ''}`,
       );
     return interrupted ? 1 : 0;
   } finally {
