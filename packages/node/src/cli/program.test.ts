@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { readNifti, writeNifti } from '@myoseg/datasets';
@@ -202,6 +203,53 @@ describe('myoseg CLI', () => {
     expect(loaded.manifest.preset.epochs).toBe(2);
     loaded.dispose();
   }, 120_000);
+
+  it('segment keeps the input geometry as nibabel reads it (fixture: test/fixtures/segment)', async () => {
+    // MYOSEG_WRITE_FIXTURES=1 rewrites the two files; then record nibabel's view of them with
+    // /usr/bin/python3 ../datasets/test/fixtures/check_ours.py test/fixtures/segment
+    const fixtures = fileURLToPath(new URL('../../test/fixtures/segment/', import.meta.url));
+    if (process.env.MYOSEG_WRITE_FIXTURES === '1') {
+      const patient = join(demo, 'data', 'training', 'patient001');
+      const frame = (await readdir(patient)).find((f) => /frame\d+\.nii\.gz$/.test(f))!;
+      const image = await read(join(patient, frame));
+      const [c, s] = [Math.cos(0.4), Math.sin(0.4)];
+      const [dz, dy, dx] = image.spacing;
+      const affine = [
+        [c * dx, -s * dy, 0, -60.5],
+        [s * dx, c * dy, 0, 20.25],
+        [0, 0, -dz, 40],
+        [0, 0, 0, 1],
+      ];
+      await writeFile(
+        join(fixtures, 'scan.nii.gz'),
+        writeNifti(
+          // two mid slices, stored as int16 like ACDC's scans, keep the fixture small
+          ndarray(Int16Array.from(image.data as ArrayLike<number>, Math.round), image.shape)
+            .hi(Math.ceil(image.shape[0] / 2) + 1)
+            .lo(Math.ceil(image.shape[0] / 2) - 1),
+          { affine },
+        ),
+      );
+      expect(
+        await main(
+          ['segment', join(fixtures, 'scan.nii.gz'), '--model', join(demo, 'model'), '--out', fixtures],
+          captureIo().io,
+        ),
+      ).toBe(0);
+    }
+    const { files } = JSON.parse(await readFile(join(fixtures, 'nibabel.json'), 'utf8'));
+    const [scan, mask] = [files['scan.nii.gz'], files['scan_myo.nii.gz']];
+    expect(mask.shape).toEqual(scan.shape);
+    expect(mask.zooms).toEqual(scan.zooms);
+    expect(mask.affine.flat()).toEqual(scan.affine.flat().map((v: number) => expect.closeTo(v, 5)));
+    expect([mask.qform_code, mask.sform_code]).toEqual([scan.qform_code, scan.sform_code]);
+    expect(mask.sum).toBeGreaterThan(0);
+    // our reader sees the same voxels as nibabel (NIfTI order, x fastest)
+    const ours = await read(join(fixtures, 'scan_myo.nii.gz'));
+    const data = Array.from(ours.data as ArrayLike<number>);
+    expect(data.reduce((a, v) => a + v, 0)).toBe(mask.sum);
+    expect(data.reduce((a, v, i) => a + v * ((i % 7) + 1), 0)).toBe(mask.weighted);
+  });
 
   it('the built binary segments chosen frames of a 4D cine file', async () => {
     const cli = join(import.meta.dirname, '..', '..', 'dist', 'cli.js');
