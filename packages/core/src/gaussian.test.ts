@@ -2,7 +2,15 @@ import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { f32, fixtures, maxAbsDiff } from '../test/fixtures';
-import { gaussianBlur, gaussianKernel1d, gaussianKernel2d } from './gaussian';
+import {
+  type BoundaryMode,
+  blurSeparableJs,
+  blurSeparableWasm,
+  gaussianBlur,
+  gaussianKernel1d,
+  gaussianKernel2d,
+} from './gaussian';
+import { gaussianWasm } from './wasm/gaussian-wasm';
 
 describe('gaussianKernel1d', () => {
   it('samples eq. (1) with radius round(4σ), normalized', () => {
@@ -46,11 +54,22 @@ describe('gaussianBlur', () => {
   const { shape, image, cases } = fixtures.gaussian;
 
   it.each(cases.map((c) => [c.sigma, c.mode, c.out] as const))(
-    'equals scipy.ndimage.gaussian_filter (σ = %s, mode %s) to 1e-5',
+    'equals scipy.ndimage.gaussian_filter (σ = %s, mode %s) bit for bit, and so does the JS fallback',
     (sigma, mode, expected) => {
       const out = gaussianBlur(f32(image, shape), sigma, { mode });
       expect(out.shape).toEqual(shape);
-      expect(maxAbsDiff(out.data, expected)).toBeLessThan(1e-5);
+      const scipy = expected.map(Math.fround);
+      expect(maxAbsDiff(out.data, scipy)).toBe(0);
+      const [h, w] = shape;
+      const js = blurSeparableJs({
+        src: Float32Array.from(image),
+        h,
+        w,
+        k: gaussianKernel1d(sigma),
+        mode,
+        cval: 0,
+      });
+      expect(maxAbsDiff(js, scipy)).toBe(0);
     },
   );
 
@@ -90,5 +109,50 @@ describe('gaussianBlur', () => {
     // @ts-expect-error testing a bad mode from untyped callers
     expect(() => gaussianBlur(f32([1, 2], [1, 2]), 1, { mode: 'wrap' })).toThrow(/mode/);
     expect(() => gaussianBlur(f32([1, 2], [1, 1, 2]), 1)).toThrow(/gaussianBlur\(image\).*2D/);
+  });
+});
+
+describe('the WebAssembly and JS blurs', () => {
+  const bits = (a: Float32Array | null) => (a === null ? null : Array.from(new Uint32Array(a.buffer)));
+
+  it('has the WebAssembly kernel in Node, so the comparisons below run it', () => {
+    expect(gaussianWasm()).not.toBeNull();
+  });
+
+  it('property: give the same bits for any shape, σ, mode, cval and magnitude', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 23 }),
+        fc.integer({ min: 1, max: 37 }),
+        fc.double({ min: 0.13, max: 5, noNaN: true }),
+        fc.constantFrom<BoundaryMode>('reflect', 'nearest', 'constant'),
+        fc.float({ min: -100, max: 100, noNaN: true }),
+        fc.integer({ min: -30, max: 30 }),
+        (h, w, sigma, mode, cval, exponent) => {
+          const src = Float32Array.from({ length: h * w }, (_, i) => Math.sin(i * 1.7 + h) * 2 ** exponent);
+          const k = gaussianKernel1d(sigma);
+          expect(bits(blurSeparableWasm({ src, h, w, k, mode, cval }))).toEqual(
+            bits(blurSeparableJs({ src, h, w, k, mode, cval })),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('give the same bits on images that make the WebAssembly memory grow', () => {
+    for (const [h, w] of [
+      [300, 517],
+      [20, 1030],
+      [1030, 3],
+    ]) {
+      const src = Float32Array.from({ length: h * w }, (_, i) => ((i * 7919) % 1013) / 7);
+      for (const sigma of [0.6, 2, 3.7]) {
+        const k = gaussianKernel1d(sigma);
+        const wasm = blurSeparableWasm({ src, h, w, k, mode: 'reflect', cval: 0 });
+        expect(wasm).not.toBeNull();
+        expect(bits(wasm)).toEqual(bits(blurSeparableJs({ src, h, w, k, mode: 'reflect', cval: 0 })));
+      }
+    }
   });
 });
