@@ -12,4 +12,5 @@ export { BackendUnavailableError, InputError } from './errors';
 export { writeFolderAtomic } from './files/atomic';
 export { diskReader, fileHandler } from './files/model-files';
 export { loadSegmenterFolder, saveSegmenterFolder } from './files/segmenter-folder';
+export * from './onnx';
 export * from './report';

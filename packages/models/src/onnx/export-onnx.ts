@@ -1,0 +1,62 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import { convertModel } from './convert-model';
+import { OnnxExportError } from './errors';
+import { encodeModel } from './onnx-proto';
+
+/** The ONNX opset (default domain) of exported models: 17 (ONNX 1.12+, onnxruntime 1.12+, onnxruntime-web). */
+export const ONNX_OPSET_VERSION = 17;
+/** The ONNX IR version of exported models: 8, the one that goes with opset 17. */
+export const ONNX_IR_VERSION = 8;
+
+/** Options of {@link exportOnnx}. */
+export interface ExportOnnxOptions {
+  /**
+   * Fold each BatchNormalization that alone reads a linear Conv2D into the conv's weight and bias (default
+   * true); the others become ONNX `BatchNormalization` nodes.
+   */
+  foldBatchNorm?: boolean;
+  /** The graph's name; default the tfjs model's name. */
+  name?: string;
+  /** Free text saved as the model's `doc_string` (e.g. how inputs must be normalized). */
+  docString?: string;
+}
+
+/**
+ * Exports a tfjs U-Net or ResNet encoder ({@link buildUNet}, {@link buildResNetEncoder}, or one loaded from their
+ * saved files) to an ONNX model (opset {@link ONNX_OPSET_VERSION}, float32) that onnxruntime (node or web) runs.
+ *
+ * Inputs and outputs keep tfjs' layout and names, so the same arrays can be fed: each input is
+ * `[N, h, w, c]` (NHWC, `N` dynamic, `h, w, c` the model's), each output `[N, h', w', c']` (e.g. the
+ * U-Net's softmax `[N, h, w, classes]`). Inside, the graph is NCHW: a Transpose follows each input and
+ * precedes each output. Convs get BatchNorm folded in (see {@link ExportOnnxOptions.foldBatchNorm}) and
+ * explicit pads (a ZeroPadding2D read only by a conv becomes the conv's `pads`; TensorFlow's `same` padding,
+ * with its odd extra pixel at the end, is written out). Weights are stored as they are, float32.
+ *
+ * Supported layers: Conv2D (no groups; `linear`, `relu`, `sigmoid`, `tanh`, `softmax` activations),
+ * BatchNormalization (channel axis), Activation (the same five), MaxPooling2D, ZeroPadding2D, Cropping2D,
+ * UpSampling2D (nearest), {@link PixelShuffle} (ONNX `DepthToSpace`, CRD order), Add, Concatenate, Softmax.
+ *
+ * @returns the bytes of the `.onnx` file (an ONNX `ModelProto`).
+ * @throws {@link OnnxExportError} for an unsupported layer or setting (naming the layer and its class), a
+ *   tensor that is not `[batch, h, w, c]` of known size, or bad options.
+ */
+export function exportOnnx(model: tfl.LayersModel, options: ExportOnnxOptions = {}): Uint8Array {
+  if (!(model instanceof tfl.LayersModel)) {
+    throw new OnnxExportError(`model must be a tfjs LayersModel, got ${String(model)}`);
+  }
+  const { foldBatchNorm = true, name = model.name, docString } = options;
+  if (typeof foldBatchNorm !== 'boolean') {
+    throw new OnnxExportError(`options.foldBatchNorm must be a boolean, got ${String(foldBatchNorm)}`);
+  }
+  if (typeof name !== 'string' || (docString !== undefined && typeof docString !== 'string')) {
+    throw new OnnxExportError('options.name and options.docString must be strings');
+  }
+  return encodeModel({
+    irVersion: ONNX_IR_VERSION,
+    opsetVersion: ONNX_OPSET_VERSION,
+    producerName: '@myoseg/models',
+    producerVersion: `tfjs-layers ${tfl.version_layers}`,
+    docString,
+    graph: convertModel(model, name, foldBatchNorm),
+  });
+}

@@ -1,0 +1,2 @@
+export { OnnxExportError } from './errors';
+export { type ExportOnnxOptions, exportOnnx, ONNX_IR_VERSION, ONNX_OPSET_VERSION } from './export-onnx';

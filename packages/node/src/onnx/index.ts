@@ -1,0 +1,13 @@
+export { OnnxStageError } from './errors';
+export { type OrtStage, type OrtStageOptions, ortStage } from './ort-stage';
+export {
+  loadOnnxRuntime,
+  ONNX_RUNTIME_PACKAGE,
+  type OnnxRuntime,
+  type OnnxRuntimeLoad,
+  type OnnxSession,
+  type OnnxSessionOptions,
+  type OnnxTensor,
+  type OnnxTensorConstructor,
+  type OnnxValueMetadata,
+} from './runtime';
