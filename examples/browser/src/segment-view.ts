@@ -1,0 +1,110 @@
+import { type Box, dice } from '@myoseg/core';
+import { byId, download, setFacts } from './dom';
+import { maskFile, maskFileName } from './mask-file';
+import { COLORS } from './overlay';
+import { drawOverlay } from './overlay-canvas';
+import { MODEL_SOURCE, type Report, type Session } from './session';
+import { addSliceControls } from './slice-controls';
+import { autoWindow, toGrey } from './window-level';
+
+/** CSS pixels of the slice's larger side (a 512-pixel slice is shown pixel for pixel). */
+const DISPLAY_SIZE = 512;
+
+const boxText = (b: Box | null) => (b ? `y ${b.y0}–${b.y1}, x ${b.x0}–${b.x1}` : '—');
+
+/**
+ * The Segment view: the current slice with the model's mask over it, what the model found (area, crop, σ,
+ * timings), the Dice against the first label file of the slice, and a download of the whole frame's mask.
+ */
+export function setupSegmentView(session: Session, report: Report): void {
+  const panel = byId('view-segment', HTMLElement);
+  const canvas = byId('segment-canvas', HTMLCanvasElement);
+  const facts = byId('segment-result', HTMLDListElement);
+  const save = byId('download-mask', HTMLButtonElement);
+  addSliceControls(byId('segment-slice-controls', HTMLDivElement), session, 'segment');
+  let drawing = 0;
+
+  const render = async () => {
+    const mine = ++drawing;
+    if (panel.hidden) return;
+    const current = session.currentSlice();
+    save.disabled = !current || !session.model;
+    if (!current) {
+      setFacts(facts, [['Image', 'none yet: drop or pick a NIfTI file']]);
+      return;
+    }
+    const { image, spacing } = current;
+    const shape: [number, number] = [image.shape[0], image.shape[1]];
+    const full = { y0: 0, x0: 0, y1: shape[0], x1: shape[1] };
+    const grey = toGrey(image.data, autoWindow(image.data));
+    const rows: [string, string][] = [
+      [
+        'Image',
+        `${session.image!.path} (${shape[0]}×${shape[1]} px, ${spacing.map((s) => s.toFixed(2)).join(' × ')} mm)`,
+      ],
+    ];
+    drawOverlay(canvas, grey, [], shape, full, DISPLAY_SIZE);
+    if (!session.model) {
+      setFacts(facts, [
+        ...rows,
+        ['Model', 'none yet: pick a model folder, or open the page with ?model=<url>/'],
+      ]);
+      return;
+    }
+    facts.setAttribute('aria-busy', 'true');
+    try {
+      const result = await session.segmentation();
+      const truth = session.maskSources().find((s) => s.id !== MODEL_SOURCE);
+      const truthMask = truth ? await truth.mask() : null;
+      if (mine !== drawing) return;
+      drawOverlay(
+        canvas,
+        grey,
+        [{ mask: result.mask.data, color: COLORS.model, opacity: 0.5 }],
+        shape,
+        full,
+        DISPLAY_SIZE,
+      );
+      const pixels = result.mask.data.reduce((a, b) => a + b, 0);
+      const t = result.timings;
+      rows.push(
+        ['Found', result.found ? 'yes' : 'no region: the mask is empty'],
+        ['Myocardium', `${pixels} px, ${(result.areaMm2 ?? 0).toFixed(1)} mm²`],
+        ['Crop', boxText(result.cropBox)],
+        ['σ', result.sigma === null ? '—' : `${result.sigma.toFixed(2)} px`],
+        [
+          'Time',
+          `${t.totalMs.toFixed(0)} ms (localize ${t.localizeMs.toFixed(0)}, segment ${t.segmentMs.toFixed(0)}, restore ${t.restoreMs.toFixed(0)})`,
+        ],
+      );
+      if (truth && truthMask) rows.push([`Dice vs ${truth.id}`, dice(result.mask, truthMask).toFixed(4)]);
+      setFacts(facts, rows);
+    } catch (e) {
+      if (mine === drawing) report((e as Error).message, true);
+    } finally {
+      if (mine === drawing) facts.setAttribute('aria-busy', 'false');
+    }
+  };
+
+  save.addEventListener('click', async () => {
+    const image = session.image;
+    if (!image || !session.model) return;
+    const frame = session.frame;
+    save.disabled = true;
+    try {
+      const masks = [];
+      for (let k = 0; k < image.layout.slices; k++) masks.push((await session.segmentation(frame, k)).mask);
+      download(
+        maskFileName(image.path, frame, image.layout.frames),
+        maskFile(masks, image.nifti, image.path),
+        'application/gzip',
+      );
+    } catch (e) {
+      report((e as Error).message, true);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  session.addEventListener('change', () => void render());
+  void render();
+}

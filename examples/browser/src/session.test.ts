@@ -1,0 +1,100 @@
+import { formatInfoCfg, writeNifti } from '@myoseg/datasets';
+import ndarray from 'ndarray';
+import { describe, expect, it } from 'vitest';
+import { VerdictTable } from './review/verdicts';
+import { Session } from './session';
+
+/** A [D=3, H=2, W=2] volume file whose slice k holds `values(k)`. */
+function niftiFile(name: string, values: (k: number) => number[], type: 'int16' | 'uint8') {
+  const data = (type === 'uint8' ? Uint8Array : Int16Array).from([0, 1, 2].flatMap(values));
+  return new File([writeNifti(ndarray(data, [3, 2, 2]), { spacing: [8, 1.5, 1.5] }).slice()], name);
+}
+
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    getItem: (k: string) => items.get(k) ?? null,
+    setItem: (k: string, v: string) => void items.set(k, v),
+  };
+}
+
+/** A session without a backend, and the messages it gives. */
+function newSession() {
+  const messages: [string, boolean][] = [];
+  const session = new Session(
+    (text, error = false) => messages.push([text, error]),
+    memoryStorage(),
+    Promise.resolve(),
+  );
+  return { session, messages };
+}
+
+const info = { ed: 1, es: 9, group: 'HCM' as const, height: 170, weight: 70, nbFrames: 20 };
+
+describe('Session', () => {
+  it('sorts dropped files, starts on the middle slice and lists the masks that fit the frame', async () => {
+    const { session, messages } = newSession();
+    const verdicts = new VerdictTable([
+      {
+        image: 'p/patient001_frame01.nii.gz',
+        patient: 'patient001',
+        frameIndex: 0,
+        sliceIndex: 0,
+        maskA: 'a',
+        maskB: 'b',
+        verdict: 'same-bad',
+        ratedAt: '2024-01-01T00:00:00.000Z',
+      },
+    ]);
+    await session.addFiles([
+      { path: 'p/patient001_frame01.nii.gz', file: niftiFile('i', (k) => [k, k, k, k], 'int16') },
+      {
+        path: 'p/patient001_frame01_gt.nii.gz',
+        file: niftiFile('g', (k) => [0, 2, 3, k === 1 ? 2 : 0], 'uint8'),
+      },
+      { path: 'p/patient001_frame09_gt.nii.gz', file: niftiFile('e', () => [2, 2, 2, 2], 'uint8') },
+      { path: 'p/Info.cfg', file: new File([formatInfoCfg(info)], 'Info.cfg') },
+      { path: 'old-verdicts.json', file: new File([verdicts.toJson()], 'old-verdicts.json') },
+      { path: 'notes.txt', file: new File(['x'], 'notes.txt') },
+    ]);
+    expect(session.image?.path).toBe('p/patient001_frame01.nii.gz');
+    expect([session.frame, session.slice]).toEqual([0, 1]);
+    expect(Array.from(session.currentSlice()!.image.data)).toEqual([1, 1, 1, 1]);
+    const sources = session.maskSources();
+    expect(sources.map((s) => s.id)).toEqual(['p/patient001_frame01_gt.nii.gz']); // the ES labels are for frame 9
+    expect(Array.from((await sources[0].mask()).data)).toEqual([0, 1, 0, 1]);
+    expect(session.patientInfo()).toEqual(info);
+    expect(session.verdicts.records()).toEqual(verdicts.records());
+    expect(messages.at(-1)).toEqual(['read 5 of 5 file(s); ignored notes.txt', false]);
+    session.go(0, 7);
+    expect(session.slice).toBe(2);
+
+    // A loose image of another patient takes the Info.cfg of a folder named after that patient.
+    const other = { ...info, group: 'RV' as const };
+    await session.addFiles([
+      { path: 'patient002_frame01.nii.gz', file: niftiFile('i', () => [1, 2, 3, 4], 'int16') },
+      { path: 'patient002/Info.cfg', file: new File([formatInfoCfg(other)], 'Info.cfg') },
+    ]);
+    expect(session.patientInfo()).toEqual(other);
+  });
+
+  it('reports an unreadable file and a label file that does not fit, and goes on', async () => {
+    const { session, messages } = newSession();
+    const small = new File([writeNifti(ndarray(new Uint8Array(4), [1, 2, 2])).slice()], 'small_mask.nii');
+    await session.addFiles([
+      { path: 'broken.nii', file: new File(['not nifti'], 'broken.nii') },
+      { path: 'scan.nii', file: niftiFile('s', () => [5, 6, 7, 8], 'int16') },
+      { path: 'small_mask.nii', file: small },
+    ]);
+    expect(session.image?.path).toBe('scan.nii');
+    expect(session.maskSources()).toEqual([]);
+    session.maskSources();
+    const errors = messages.filter(([, error]) => error).map(([text]) => text);
+    expect(errors).toHaveLength(3);
+    expect(errors[0]).toMatch(/^broken\.nii: /);
+    expect(errors[1]).toBe('read 2 of 3 file(s)');
+    expect(errors[2]).toMatch(
+      /^small_mask\.nii: its 1 frame\(s\) × 1 slice\(s\) × 2×2 do not fit scan\.nii's/,
+    );
+  });
+});

@@ -1,0 +1,265 @@
+import type { Mask } from '@myoseg/core';
+import { type AcdcInfo, type NiftiImage, parseInfoCfg, readNifti } from '@myoseg/datasets';
+import {
+  type LoadedSegmenter,
+  loadSegmenterFiles,
+  type ReadFolderFile,
+  type SegmentResult,
+} from '@myoseg/models';
+import type { PickedFile } from './dropped-files';
+import { sortFiles } from './file-kinds';
+import { folderOf, patientIdOf } from './file-names';
+import { type LabelKind, labelKind, myocardiumMask } from './label-mask';
+import { labelFrameFor } from './label-match';
+import { modelFileMap, readPickedFolder } from './model-source';
+import { imageSlice, labelSlice, type SliceLayout, sliceLayout } from './nifti-slice';
+import { loadVerdicts, saveVerdicts } from './review/verdict-store';
+import { VerdictTable } from './review/verdicts';
+
+/** A NIfTI file the user gave. */
+export interface NiftiFile {
+  /** Its path as dropped (`folder/name`, or the bare name); identifies it in verdicts. */
+  path: string;
+  /** The parsed file. */
+  nifti: NiftiImage;
+  /** Its slices. */
+  layout: SliceLayout;
+}
+
+/** A label file: how it marks the myocardium. */
+export interface LabelFile extends NiftiFile {
+  /** ACDC labels or a binary mask. */
+  kind: LabelKind;
+}
+
+/** A mask of the current slice that the page can show: a label file's, or the model's. */
+export interface MaskSource {
+  /** The label file's path, or {@link MODEL_SOURCE}. */
+  id: string;
+  /** The `[H, W]` 0/1 mask (the model's is computed on first use). */
+  mask(): Promise<Mask>;
+}
+
+/** The id of the model's mask among the {@link MaskSource}s. */
+export const MODEL_SOURCE = 'model';
+
+/** Where messages for the user go: a line of text, and whether it reports a failure. */
+export type Report = (text: string, error?: boolean) => void;
+
+/**
+ * Everything the page works on: the files the user gave, the current image, frame and slice, the model, the
+ * model's masks computed so far, and the review verdicts (kept in `storage`). Dispatches `change` on every change.
+ */
+export class Session extends EventTarget {
+  /** Images, in the order they were given. */
+  readonly images: NiftiFile[] = [];
+  /** Label files and masks. */
+  readonly labels: LabelFile[] = [];
+  /** `Info.cfg` contents by the folder they were in (`patient001/`; `''` for a loose `Info.cfg`). */
+  readonly infos = new Map<string, AcdcInfo>();
+  /** The review verdicts. */
+  readonly verdicts: VerdictTable;
+  /** The image shown. */
+  image: NiftiFile | null = null;
+  /** Its frame, from 0. */
+  frame = 0;
+  /** Its slice, from 0. */
+  slice = 0;
+  /** The loaded model and where it came from. */
+  model: { loaded: LoadedSegmenter; where: string } | null = null;
+  readonly #segmentations = new Map<string, Promise<SegmentResult>>();
+  readonly #reported = new Set<string>();
+  readonly #report: Report;
+  readonly #storage: Pick<Storage, 'getItem' | 'setItem'>;
+  readonly #ready: Promise<unknown>;
+
+  /**
+   * @param ready - settles when tfjs has a backend (models load after it).
+   * @param storage - keeps the verdicts across reloads.
+   */
+  constructor(report: Report, storage: Pick<Storage, 'getItem' | 'setItem'>, ready: Promise<unknown>) {
+    super();
+    this.#report = report;
+    this.#storage = storage;
+    this.#ready = ready;
+    const { table, problem } = loadVerdicts(storage);
+    this.verdicts = table;
+    if (problem) report(problem, true);
+  }
+
+  /** Tells the views to draw again. */
+  changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  /** Keeps the verdicts in storage (reporting when it cannot) and tells the views. */
+  verdictsChanged(): void {
+    const problem = saveVerdicts(this.#storage, this.verdicts);
+    if (problem) this.#report(problem, true);
+    this.changed();
+  }
+
+  /**
+   * Takes dropped or picked files: NIfTI images and label files, `Info.cfg`, verdict files (`.json`) and a model
+   * folder. A file that cannot be read is reported and skipped; the first new image becomes the current one.
+   */
+  async addFiles(picked: readonly PickedFile[]): Promise<void> {
+    const sorted = sortFiles(picked.map((p) => p.path));
+    const fileAt = new Map(picked.map((p) => [p.path, p.file]));
+    let read = 0;
+    const attempt = async (path: string, take: (file: File) => Promise<void>) => {
+      try {
+        await take(fileAt.get(path)!);
+        read++;
+      } catch (e) {
+        this.#report((e as Error).message, true);
+      }
+    };
+    const newImages: NiftiFile[] = [];
+    for (const path of sorted.images) {
+      await attempt(path, async (file) => {
+        newImages.push(replace(this.images, await readNiftiFile(path, file)));
+      });
+    }
+    for (const path of sorted.labels) {
+      await attempt(path, async (file) => {
+        const labels = await readNiftiFile(path, file);
+        replace(this.labels, { ...labels, kind: labelKind(labels.nifti.data) });
+      });
+    }
+    for (const path of sorted.infos) {
+      await attempt(path, async (file) => {
+        this.infos.set(folderOf(path), parseInfoCfg(await file.text(), path));
+      });
+    }
+    for (const path of sorted.verdicts) {
+      await attempt(path, async (file) => {
+        for (const r of VerdictTable.fromJson(await file.text(), path).records()) this.verdicts.set(r);
+        this.verdictsChanged();
+      });
+    }
+    if (newImages.length > 0) this.showImage(newImages[0]);
+    if (sorted.model) {
+      await this.loadModel(
+        readPickedFolder(modelFileMap(picked, sorted.model)),
+        sorted.model.root || 'model',
+      );
+    }
+    const files = sorted.images.length + sorted.labels.length + sorted.infos.length + sorted.verdicts.length;
+    const ignored = sorted.ignored.length ? `; ignored ${sorted.ignored.join(', ')}` : '';
+    if (files > 0 || ignored) this.#report(`read ${read} of ${files} file(s)${ignored}`, read < files);
+    this.changed();
+  }
+
+  /** Shows `image` from its middle slice (where the heart usually is) and first frame. */
+  showImage(image: NiftiFile): void {
+    this.image = image;
+    this.frame = 0;
+    this.slice = Math.floor(image.layout.slices / 2);
+    this.changed();
+  }
+
+  /** Moves to `slice` of frame `frame` of the current image (clamped to its range). */
+  go(frame: number, slice: number): void {
+    if (!this.image) return;
+    const { frames, slices } = this.image.layout;
+    this.frame = Math.min(Math.max(0, frame), frames - 1);
+    this.slice = Math.min(Math.max(0, slice), slices - 1);
+    this.changed();
+  }
+
+  /**
+   * Loads a model folder through `read` (after the backend is up), replacing and freeing the previous model.
+   * A folder that does not load is reported and the previous model stays.
+   */
+  async loadModel(read: ReadFolderFile, where: string): Promise<void> {
+    await this.#ready;
+    try {
+      const loaded = await loadSegmenterFiles(read, { where });
+      this.model?.loaded.dispose();
+      this.model = { loaded, where };
+      this.#segmentations.clear();
+      const p = loaded.manifest.preset;
+      this.#report(
+        `model ${where}: ${p.name} preset, ${p.encoder} ×${p.widthMultiplier}, localizer ${p.localizerSize.join('×')}, segmenter ${p.segmenterSize.join('×')}`,
+      );
+    } catch (e) {
+      this.#report((e as Error).message, true);
+    }
+    this.changed();
+  }
+
+  /** The current slice as float32 `[H, W]` with its spacing `[dy, dx]` in mm; `null` without an image. */
+  currentSlice(): ReturnType<typeof imageSlice> | null {
+    return this.image ? imageSlice(this.image.nifti, this.frame, this.slice, this.image.path) : null;
+  }
+
+  /** The model's result on slice `slice` of frame `frame` of the current image, computed once. */
+  segmentation(frame = this.frame, slice = this.slice): Promise<SegmentResult> {
+    const image = this.image;
+    const model = this.model;
+    if (!image || !model) return Promise.reject(new Error('segmentation needs an image and a model'));
+    const key = JSON.stringify([image.path, frame, slice]);
+    let result = this.#segmentations.get(key);
+    if (!result) {
+      const input = imageSlice(image.nifti, frame, slice, image.path);
+      result = model.loaded.segmenter.segment(input.image, { spacing: input.spacing });
+      this.#segmentations.set(key, result);
+      result.catch(() => this.#segmentations.delete(key));
+    }
+    return result;
+  }
+
+  /**
+   * The masks of the current slice: each label file that fits the image and labels this frame, then the model's
+   * when a model is loaded. A label file that does not fit the image is reported (once) and left out.
+   */
+  maskSources(): MaskSource[] {
+    const image = this.image;
+    if (!image) return [];
+    const sources: MaskSource[] = [];
+    const named = { name: image.path, layout: image.layout };
+    for (const label of this.labels) {
+      try {
+        const labelFrame = labelFrameFor({ name: label.path, layout: label.layout }, named, this.frame);
+        if (labelFrame === null) continue;
+        const mask = myocardiumMask(labelSlice(label.nifti, labelFrame, this.slice, label.path), label.kind);
+        sources.push({ id: label.path, mask: () => Promise.resolve(mask) });
+      } catch (e) {
+        const problem = (e as Error).message;
+        if (!this.#reported.has(problem)) this.#report(problem, true);
+        this.#reported.add(problem);
+      }
+    }
+    if (this.model) {
+      const [frame, slice] = [this.frame, this.slice];
+      sources.push({ id: MODEL_SOURCE, mask: async () => (await this.segmentation(frame, slice)).mask });
+    }
+    return sources;
+  }
+
+  /**
+   * The `Info.cfg` of the current image: the one in its folder, else one in a folder named after its patient
+   * (`patient001/`), else a loose one; `null` when none fits.
+   */
+  patientInfo(): AcdcInfo | null {
+    if (!this.image) return null;
+    const id = patientIdOf(this.image.path);
+    const named = [...this.infos].find(([folder]) => folder.split('/').at(-2) === id);
+    return this.infos.get(folderOf(this.image.path)) ?? named?.[1] ?? this.infos.get('') ?? null;
+  }
+}
+
+/** Puts `item` in `list` in place of one with the same path (else at the end) and returns it. */
+function replace<T extends { path: string }>(list: T[], item: T): T {
+  const at = list.findIndex((x) => x.path === item.path);
+  if (at >= 0) list[at] = item;
+  else list.push(item);
+  return item;
+}
+
+/** Reads a dropped NIfTI file and checks that it cuts into 2D slices. */
+async function readNiftiFile(path: string, file: File): Promise<NiftiFile> {
+  const nifti = readNifti(new Uint8Array(await file.arrayBuffer()), { name: path });
+  return { path, nifti, layout: sliceLayout(nifti.shape, path) };
+}

@@ -1,0 +1,332 @@
+// End to end in headless Chromium: segment a NIfTI slice with a model folder (webgl, then wasm with a model URL and
+// a 4D cine), check the overlay on a screenshot against the downloaded mask, then rate slices in the review view
+// and check the downloaded verdicts. Needs `vite build` first and Debian's chromium.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dice, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
+import { readNifti } from '@myoseg/datasets';
+import ndarray from 'ndarray';
+import { chromium } from 'playwright-core';
+import { makeFixtures } from './fixtures.mjs';
+import { serve } from './static-server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
+/** Where screenshots go (kept after the run). */
+const SHOTS = process.env.MYOSEG_E2E_SHOTS ?? join(tmpdir(), 'myoseg-browser-e2e');
+
+const started = performance.now();
+const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+const step = (text) => console.log(`e2e [${seconds()} s] ${text}`);
+
+if (!existsSync(CHROMIUM)) {
+  console.error(
+    `e2e: no Chromium at ${CHROMIUM}. Install Debian's: apt-get install -y chromium (or set CHROMIUM_PATH).`,
+  );
+  process.exit(1);
+}
+if (!existsSync(join(DIST, 'index.html'))) {
+  console.error(`e2e: ${DIST}index.html is missing: run \`vite build\` first (npm test does).`);
+  process.exit(1);
+}
+
+/** Slice `k` of a `[D, H, W]` NIfTI volume as an `[H, W]` ndarray. */
+function sliceOf(image, k) {
+  const [h, w] = image.shape.slice(-2);
+  return ndarray(image.data.subarray(k * h * w, (k + 1) * h * w), [h, w]);
+}
+
+/** The mask grown by `r` pixels (square neighbourhood), as a Uint8Array. */
+function dilate(mask, r) {
+  const [h, w] = mask.shape;
+  const out = new Uint8Array(h * w);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (!mask.get(y, x)) continue;
+      for (let dy = -r; dy <= r; dy++)
+        for (let dx = -r; dx <= r; dx++) {
+          const [yy, xx] = [y + dy, x + dx];
+          if (yy >= 0 && yy < h && xx >= 0 && xx < w) out[yy * w + xx] = 1;
+        }
+    }
+  return out;
+}
+
+/** Decodes a PNG in the browser (no PNG decoder in Node's standard library): `{ width, height, data }` RGBA. */
+async function decodePng(page, png) {
+  const { width, height, data } = await page.evaluate(async (base64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${base64}`;
+    await img.decode();
+    const canvas = new OffscreenCanvas(img.width, img.height);
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(img, 0, 0);
+    const bytes = ctx.getImageData(0, 0, img.width, img.height).data;
+    let text = '';
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { width: img.width, height: img.height, data: btoa(text) };
+  }, png.toString('base64'));
+  return { width, height, data: Buffer.from(data, 'base64') };
+}
+
+/**
+ * Compares a screenshot of the segment canvas with the mask: pixels of the model's red (red well above green and
+ * blue; grey has them equal) must cover the mask and appear nowhere more than 2 pixels away from it.
+ */
+function overlayAgreement(shot, mask) {
+  const [h, w] = mask.shape;
+  const near = dilate(mask, 2);
+  const red = (y, x) => {
+    const px = Math.floor(((x + 0.5) * shot.width) / w);
+    const py = Math.floor(((y + 0.5) * shot.height) / h);
+    const i = 4 * (py * shot.width + px);
+    return shot.data[i] - Math.max(shot.data[i + 1], shot.data[i + 2]) > 40;
+  };
+  let inside = 0;
+  let covered = 0;
+  let far = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (mask.get(y, x)) {
+        inside++;
+        if (red(y, x)) covered++;
+      } else if (!near[y * w + x] && red(y, x)) far++;
+    }
+  return { inside, covered, far };
+}
+
+/** The `<dl id>` of the page as `{ term: description }`. */
+const facts = (page, id) =>
+  page.$eval(`#${id}`, (dl) =>
+    Object.fromEntries(
+      [...dl.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling.textContent]),
+    ),
+  );
+
+/** Clicks `selector` and saves the download it starts; returns its name and text or bytes. */
+async function downloadOf(page, selector, dir) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  const path = join(dir, download.suggestedFilename());
+  await download.saveAs(path);
+  return { name: download.suggestedFilename(), bytes: await readFile(path) };
+}
+
+/** A page that fails the test on any uncaught error or console error. */
+async function openPage(context, url, errors) {
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(`${url}: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`${url}: console: ${m.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForSelector('#backend[data-backend]', { state: 'attached', timeout: 30_000 });
+  return page;
+}
+
+const waitIdle = (page) =>
+  page.waitForFunction(
+    () => document.querySelector('#segment-result')?.getAttribute('aria-busy') === 'false',
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
+
+/** The whole test, its data in `work`. */
+async function run(work) {
+  await mkdir(SHOTS, { recursive: true });
+  const fx = await makeFixtures(work);
+  step(`fixtures: 8 synthetic patients, a tiny model, test patient ${fx.patient}`);
+  const server = await serve({ '/': DIST, '/fixtures/': work });
+  const context = await chromium.launchPersistentContext(join(work, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--no-first-run',
+    ],
+    acceptDownloads: true,
+    viewport: { width: 1500, height: 1300 },
+  });
+  const errors = [];
+  try {
+    // 1. Segment view, default backend (webgl where the browser has it), model folder from the directory picker.
+    const page = await openPage(context, server.url, errors);
+    const backend = await page.$eval('#backend', (o) => o.dataset.backend);
+    assert.ok(['webgl', 'wasm'].includes(backend), `backend ${backend}`);
+    step(`page up on ${await page.$eval('#backend', (o) => o.value)}`);
+    await page.setInputFiles('#file-input', [fx.image, fx.labels, fx.info]);
+    await page.setInputFiles('#model-input', fx.model);
+    await page.waitForFunction(() => document.querySelector('#model-name')?.value !== 'none', null, {
+      timeout: 60_000,
+    });
+    await page.waitForSelector('#segment-result dt:text-matches("^Dice vs")', { timeout: 60_000 });
+    await waitIdle(page);
+    const k = Number(await page.inputValue('#segment-slice'));
+    const shown = await facts(page, 'segment-result');
+    step(`segmented slice k = ${k} on ${backend}: ${shown.Myocardium}, ${shown.Time}`);
+
+    const saved = await downloadOf(page, '#download-mask', work);
+    assert.equal(saved.name, basename(fx.image).replace('.nii.gz', '_myo.nii.gz'));
+    const maskVolume = readNifti(saved.bytes);
+    const mask = sliceOf(maskVolume, k);
+    const truth = selectLabels(sliceOf(readNifti(await readFile(fx.labels)), k), MYOCARDIUM_LABELS);
+    const pixels = mask.data.reduce((a, b) => a + b, 0);
+    assert.ok(pixels > 50, `the model found only ${pixels} myocardium pixels on slice ${k}`);
+    assert.equal(shown.Myocardium.split(' ')[0], String(pixels), 'the page shows the mask it saved');
+    assert.equal(shown[`Dice vs ${basename(fx.labels)}`], dice(mask, truth).toFixed(4), 'Dice on the page');
+
+    const image = readNifti(await readFile(fx.image));
+    const reference = await fx.trained.segmenter.segment(sliceOf(image, k), {
+      spacing: image.spacing.slice(-2),
+    });
+    const agreement = dice(reference.mask, mask);
+    assert.ok(agreement > 0.95, `browser (${backend}) and Node (wasm) masks differ: Dice ${agreement}`);
+
+    const shot = await page.locator('#segment-canvas').screenshot();
+    await writeFile(join(SHOTS, 'segment-canvas.png'), shot);
+    await page.screenshot({ path: join(SHOTS, 'segment-view.png'), fullPage: true });
+    const overlay = overlayAgreement(await decodePng(page, shot), mask);
+    assert.equal(
+      overlay.covered,
+      overlay.inside,
+      `red covers ${overlay.covered} of ${overlay.inside} mask pixels`,
+    );
+    assert.equal(overlay.far, 0, `${overlay.far} red pixels lie more than 2 px from the mask`);
+    step(
+      `overlay: red on all ${overlay.inside} mask pixels, none far; Dice vs truth ${dice(mask, truth).toFixed(3)}, vs Node ${agreement.toFixed(4)}`,
+    );
+
+    // 2. Review view: ground truth (A) vs the model (B); rate two slices, one by key and one by button.
+    await page.click('#tab-review');
+    await page.waitForSelector(`#verdict-now:text-matches("^Slice k = ${k},")`);
+    assert.equal(await page.inputValue('#mask-a'), basename(fx.labels));
+    assert.equal(await page.inputValue('#mask-b'), 'model');
+    const patient = await facts(page, 'patient-info');
+    assert.equal(patient.Patient, fx.patient);
+    assert.match(patient.Group, /^(NOR|MINF|DCM|HCM|RV) \(/);
+    assert.equal(patient.From, 'Info.cfg');
+    await page.keyboard.press('1');
+    await page.waitForSelector(`#verdict-now:text-matches("^Slice k = ${k + 1},")`);
+    await page.click('[data-verdict="same-good"]');
+    await page.waitForSelector(`#verdict-now:text-matches("^Slice k = ${k + 2},")`);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForSelector(`#verdict-now:text-matches("^Slice k = ${k + 1}, .*: Same, good$")`);
+    assert.equal(await page.getAttribute('[data-verdict="same-good"]', 'aria-pressed'), 'true');
+
+    const before = await page.locator('#review-a').screenshot();
+    await page.locator('#contrast').fill('3');
+    await page.locator('#opacity').fill('1');
+    const after = await page.locator('#review-a').screenshot();
+    assert.notDeepEqual(after, before, 'contrast and opacity change the view');
+    await page.locator('#review-a').click(); // keys go to the page again, not to the slider
+    await page.keyboard.press('o');
+    assert.equal(await page.isHidden('#figure-b'), true, "'o' overlays both masks in one view");
+    await page.keyboard.press('c');
+    await page.waitForFunction(() => document.querySelector('#review-a').width < 200);
+    await page.screenshot({ path: join(SHOTS, 'review-view.png'), fullPage: true });
+
+    const csv = (await downloadOf(page, '#download-csv', work)).bytes.toString('utf8');
+    const lines = csv.trimEnd().split('\n');
+    assert.equal(lines[0], 'image,patient,frameIndex,sliceIndex,maskA,maskB,verdict,ratedAt');
+    const rows = lines.slice(1).map((l) => l.split(','));
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, 7)),
+      [
+        [basename(fx.image), fx.patient, '0', String(k), basename(fx.labels), 'model', 'better-a'],
+        [basename(fx.image), fx.patient, '0', String(k + 1), basename(fx.labels), 'model', 'same-good'],
+      ],
+    );
+    for (const r of rows) assert.ok(!Number.isNaN(Date.parse(r[7])), `ratedAt ${r[7]}`);
+    const json = JSON.parse((await downloadOf(page, '#download-json', work)).bytes.toString('utf8'));
+    assert.equal(json.format, 'myoseg-review-verdicts');
+    assert.equal(json.version, 1);
+    assert.deepEqual(
+      json.verdicts.map((v) => [v.sliceIndex, v.verdict, v.ratedAt]),
+      rows.map((r) => [Number(r[3]), r[6], r[7]]),
+    );
+    await page.reload();
+    await page.click('#tab-review');
+    await page.waitForSelector('#verdict-count:text-is("2 verdict(s)")');
+    step('review: 2 verdicts (key 1, button), CSV and JSON downloaded, kept across a reload');
+    await page.close();
+
+    // 3. wasm backend, the model from a URL, and a 4D cine with a frame picker.
+    const wasm = await openPage(
+      context,
+      `${server.url}?backend=wasm&model=${server.url}fixtures/model/`,
+      errors,
+    );
+    assert.equal(await wasm.$eval('#backend', (o) => o.dataset.backend), 'wasm');
+    await wasm.waitForFunction(() => document.querySelector('#model-name')?.value !== 'none', null, {
+      timeout: 60_000,
+    });
+    await wasm.setInputFiles('#file-input', [fx.cine, fx.labels]);
+    await wasm.waitForSelector('#segment-result dt:text-matches("^Dice vs")', { timeout: 60_000 });
+    await waitIdle(wasm);
+    assert.deepEqual(await wasm.$$eval('#segment-frame option', (o) => o.map((x) => x.value)), ['0', '1']);
+    const onWasm = await facts(wasm, 'segment-result');
+    const wasmPixels = Number(onWasm.Myocardium.split(' ')[0]);
+    assert.ok(
+      Math.abs(wasmPixels - pixels) <= 0.02 * pixels,
+      `wasm ${wasmPixels} px vs ${backend} ${pixels} px`,
+    );
+    await wasm.selectOption('#segment-frame', '1');
+    await wasm.waitForSelector('#segment-result dt:text-is("Found")');
+    await waitIdle(wasm);
+    assert.equal(
+      await wasm.isVisible('#segment-result dt:text-matches("^Dice vs")'),
+      false,
+      'ED labels stay off ES',
+    );
+    step(`wasm + model URL + 4D cine: ${onWasm.Myocardium} on frame 0, ${onWasm.Time}`);
+    await wasm.close();
+
+    // 4. A model URL that holds no model: a message that says so. Then a file dropped on the page.
+    const missing = await context.newPage();
+    await missing.goto(`${server.url}?backend=wasm&model=${server.url}fixtures/no-model/`);
+    await missing.waitForSelector('#log li.error:text-matches("is not a myoseg model folder")', {
+      timeout: 30_000,
+    });
+    await missing.evaluate(
+      async (url) => {
+        const data = new DataTransfer();
+        data.items.add(new File([await (await fetch(url)).arrayBuffer()], url.split('/').pop()));
+        document
+          .querySelector('#drop-zone')
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true }));
+      },
+      `${server.url}fixtures/${relative(work, fx.image).split(sep).join('/')}`,
+    );
+    await missing.waitForFunction(
+      (name) => document.querySelector('#image-select').value === name,
+      basename(fx.image),
+    );
+    step('a folder without a model is reported; a dropped file is read');
+    await missing.close();
+
+    assert.deepEqual(errors, [], 'no page errors');
+    console.log(`e2e: passed in ${seconds()} s; screenshots in ${SHOTS}`);
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
+const work = await mkdtemp(join(tmpdir(), 'myoseg-browser-e2e-'));
+try {
+  await run(work);
+} catch (error) {
+  console.error(`e2e: FAILED after ${seconds()} s (screenshots so far in ${SHOTS})\n`, error);
+  process.exitCode = 1;
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
