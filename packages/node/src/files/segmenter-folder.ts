@@ -11,7 +11,7 @@ import { diskReader } from './model-files';
  * Saves a trained pipeline as one folder, atomically (temporary folder, then rename): `localizer/` and
  * `segmenter/` (tfjs layers format with model cards) and `myoseg.json` (preset, σ regression, split). An
  * interrupted save never leaves a folder that loads half-written. The format is `@myoseg/models`'
- * {@link segmenterFolderFiles}.
+ * `segmenterFolderFiles`.
  */
 export async function saveSegmenterFolder(dir: string, trained: TrainedPipeline): Promise<void> {
   await writeFolderAtomic(dir, await segmenterFolderFiles(trained));

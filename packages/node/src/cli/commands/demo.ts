@@ -4,14 +4,14 @@ import { loadAcdc, synthesizeAcdc, writeFileAtomic } from '@myoseg/datasets/node
 import {
   type ApproachesResult,
   evaluateApproaches,
-  type resolvePreset,
+  type PresetOverride,
   type TrainedPipeline,
 } from '@myoseg/models';
 import { initBackend } from '../../backend';
-
 import { loadSegmenterFolder, saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
 import { ensureOutputFolder } from '../output';
+import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
 import { buildRunReport, formatTable1, scoresCsv } from '../run-outputs';
 
@@ -19,8 +19,8 @@ import { buildRunReport, formatTable1, scoresCsv } from '../run-outputs';
 export interface DemoOptions {
   /** Synthetic patients (multiple of 5 keeps the groups equal). */
   patients: number;
-  /** Training preset: a name, or (from code) a named preset with fields replaced. */
-  preset: Parameters<typeof resolvePreset>[0];
+  /** `quick`, `paper`, a JSON file holding a preset override, or (from code) the override itself. */
+  preset: string | PresetOverride;
   /** Seed of the cohort, the split and the training. */
   seed: number;
   /** Seeded runs of Table 1. */
@@ -39,6 +39,7 @@ export interface DemoOptions {
  */
 export async function demoCommand(io: CliIo, options: DemoOptions): Promise<number> {
   const out = resolve(options.out);
+  const preset = await presetOption(options.preset);
   await ensureOutputFolder(options.out);
   const timings: Record<string, number> = {};
   const lap = (name: string, t0: number) => {
@@ -74,7 +75,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   let saved: TrainedPipeline | undefined;
   const modelDir = join(out, 'model');
   const result: ApproachesResult = await evaluateApproaches(filtered.kept, {
-    preset: options.preset,
+    preset,
     runs: options.runs,
     seed: options.seed,
     onProgress: progressPrinter(io, { json: options.json }),

@@ -1,4 +1,4 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { filterSlices, toCohortSlices } from '@myoseg/datasets';
 import { loadAcdc } from '@myoseg/datasets/node';
@@ -18,6 +18,7 @@ import { diskReader } from '../../files/model-files';
 import { saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
 import { ensureOutputFolder } from '../output';
+import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
 
 /** Options of `myoseg train`. */
@@ -45,23 +46,6 @@ export interface TrainOptions {
 /** The folder where `myoseg train --out DIR` keeps its checkpoint: `DIR.checkpoint`. */
 export const checkpointFolder = (out: string): string => `${out.replace(/[/\\]+$/, '')}.checkpoint`;
 
-/** `--preset`: a name, or a JSON file with a preset override (`{ "base": "quick", "epochs": 8, … }`). */
-async function resolvePresetOption(
-  preset: string | PresetOverride,
-): Promise<'quick' | 'paper' | PresetOverride> {
-  if (typeof preset !== 'string' || preset === 'quick' || preset === 'paper') return preset;
-  if (!preset.endsWith('.json'))
-    throw new InputError(`--preset must be quick, paper or a .json file, got ${preset}`);
-  const text = await readFile(preset, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    throw new InputError(`--preset ${preset}: cannot read (${e.code ?? e.message})`);
-  });
-  try {
-    return JSON.parse(text) as PresetOverride;
-  } catch (e) {
-    throw new InputError(`--preset ${preset}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
 /** Reads `<out>.checkpoint/` for `--resume`, or says where it was looked for. */
 async function readResume(out: string): Promise<PipelineCheckpoint> {
   const dir = checkpointFolder(out);
@@ -80,7 +64,7 @@ async function readResume(out: string): Promise<PipelineCheckpoint> {
  * the networks as they are then (the checkpoint stays, for `--resume`).
  */
 export async function trainCommand(io: CliIo, options: TrainOptions): Promise<number> {
-  const preset = await resolvePresetOption(options.preset);
+  const preset = await presetOption(options.preset);
   await ensureOutputFolder(dirname(options.out));
   const backend = await initBackend({ prefer: options.backend as never, env: io.env });
   io.err(`backend: ${backend.choice}`);

@@ -1,0 +1,25 @@
+import { readFile } from 'node:fs/promises';
+import type { PresetOverride } from '@myoseg/models';
+import { InputError } from '../errors';
+
+/**
+ * Resolves `--preset`: `quick`, `paper`, or a `.json` file holding a preset override
+ * (`{ "base": "quick", "epochs": 8, … }`); from code, an override passes through.
+ *
+ * @throws InputError naming the option and the file when it is neither.
+ */
+export async function presetOption(
+  preset: string | PresetOverride,
+): Promise<'quick' | 'paper' | PresetOverride> {
+  if (typeof preset !== 'string' || preset === 'quick' || preset === 'paper') return preset;
+  if (!preset.endsWith('.json'))
+    throw new InputError(`--preset must be quick, paper or a .json file, got ${preset}`);
+  const text = await readFile(preset, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new InputError(`--preset ${preset}: cannot read (${e.code ?? e.message})`);
+  });
+  try {
+    return JSON.parse(text) as PresetOverride;
+  } catch (e) {
+    throw new InputError(`--preset ${preset}: not valid JSON (${(e as Error).message})`);
+  }
+}
