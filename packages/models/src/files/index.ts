@@ -15,6 +15,7 @@ export {
   readSegmenterManifest,
   SEGMENTER_FOLDER_VERSION,
   SEGMENTER_MANIFEST,
+  type SegmenterFolderOptions,
   type SegmenterManifest,
   type SigmaRule,
   segmenterFolderFiles,

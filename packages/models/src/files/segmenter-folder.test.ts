@@ -18,12 +18,19 @@ describe('segmenter folder files', () => {
     const trained = tinyPipeline();
     const files = await segmenterFolderFiles(trained);
     expect(Object.keys(files).sort()).toEqual([
+      'localizer.onnx',
       'localizer/model.json',
       'localizer/weights.bin',
       'myoseg.json',
+      'segmenter.onnx',
       'segmenter/model.json',
       'segmenter/weights.bin',
     ]);
+    expect(JSON.parse(files['myoseg.json'] as string).onnx).toEqual({
+      localizer: 'localizer.onnx',
+      segmenter: 'segmenter.onnx',
+      opset: 17,
+    });
     const loaded = await loadSegmenterFiles(memoryReader(files), { where: 'mem' });
     const img = ndarray(
       Float32Array.from({ length: 32 * 32 }, (_, i) => Math.sin(i / 7)),

@@ -6,6 +6,7 @@ import {
 } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { exportOnnx, ONNX_OPSET_VERSION } from '../onnx/export-onnx';
 import type { PipelinePreset } from '../pipeline/presets';
 import { MyocardiumSegmenter } from '../pipeline/segmenter';
 import { type SegmentationStage, tfStage } from '../pipeline/stage';
@@ -56,6 +57,24 @@ export interface SegmenterManifest {
   split: TrainedPipeline['split'];
   /** ISO time of saving. */
   createdAt: string;
+  /**
+   * The same two networks as ONNX files (for onnxruntime-node, onnxruntime-web or any ONNX runtime: NHWC input,
+   * softmax output), when the folder holds them.
+   */
+  onnx?: {
+    /** Path of the localizer's `.onnx` inside the folder. */
+    localizer: string;
+    /** Path of the segmenter's `.onnx` inside the folder. */
+    segmenter: string;
+    /** The ONNX opset they use. */
+    opset: number;
+  };
+}
+
+/** Options of {@link segmenterFolderFiles}. */
+export interface SegmenterFolderOptions {
+  /** Also write `localizer.onnx` and `segmenter.onnx` (default true). */
+  onnx?: boolean;
 }
 
 /** A segmenter loaded by {@link loadSegmenterFiles}: the pipeline, its two networks and its manifest. */
@@ -98,13 +117,16 @@ function card(
 
 /**
  * The files of a segmenter folder for a trained pipeline: `myoseg.json` (preset, frame, threshold, σ rule,
- * split) and `localizer/` and `segmenter/` (tfjs layers format with model cards), as a map from path to content.
+ * split), `localizer/` and `segmenter/` (tfjs layers format with model cards) and, unless `onnx: false`, the same
+ * networks as `localizer.onnx` and `segmenter.onnx`, as a map from path to content.
  * `@myoseg/node`'s `saveSegmenterFolder` writes them atomically; in a browser they can be zipped or uploaded.
  */
 export async function segmenterFolderFiles(
   trained: TrainedPipeline,
+  options: SegmenterFolderOptions = {},
 ): Promise<Record<string, Uint8Array | string>> {
   const { preset } = trained;
+  const onnx = options.onnx ?? true;
   const loc = await captureArtifacts((h) =>
     saveModel(
       trained.localizerModel,
@@ -130,11 +152,20 @@ export async function segmenterFolderFiles(
     sigmaSamples: trained.sigmaSamples,
     split: trained.split,
     createdAt: new Date().toISOString(),
+    ...(onnx
+      ? { onnx: { localizer: 'localizer.onnx', segmenter: 'segmenter.onnx', opset: ONNX_OPSET_VERSION } }
+      : {}),
   };
   return {
     [SEGMENTER_MANIFEST]: `${JSON.stringify(manifest, null, 2)}\n`,
     ...modelFiles(loc, 'localizer/'),
     ...modelFiles(seg, 'segmenter/'),
+    ...(onnx
+      ? {
+          'localizer.onnx': exportOnnx(trained.localizerModel, { name: 'myoseg-localizer' }),
+          'segmenter.onnx': exportOnnx(trained.segmenterModel, { name: 'myoseg-segmenter' }),
+        }
+      : {}),
   };
 }
 

@@ -313,6 +313,37 @@ describe('myoseg CLI', () => {
     const info = JSON.parse(out.join('\n'));
     expect(info.backend.choice).toBe('wasm');
     expect(info.advice.join(' ')).toMatch(/CUDA 11\.2 and cuDNN 8\.1/);
+    // the monorepo installs the optional onnxruntime-node for its own tests
+    expect(info.inference).toMatchObject({
+      runtime: 'onnxruntime-node',
+      version: expect.stringMatching(/^1\./),
+    });
+  });
+
+  it('--runtime picks the inference runtime of segment; a bad name is one line', async () => {
+    const input = join(demo, 'data', 'training', 'patient001');
+    for (const [runtime, line] of [
+      ['tfjs', /^inference: tfjs$/],
+      ['auto', /^inference: onnxruntime-node 1\.\d+\.\d+, \d+ threads$/],
+    ] as const) {
+      const { io, err } = captureIo();
+      const out = join(dir, `rt-${runtime}`);
+      expect(
+        await main(
+          ['segment', input, '--model', join(demo, 'model'), '--out', out, '--runtime', runtime],
+          io,
+        ),
+      ).toBe(0);
+      expect(err.some((l) => line.test(l))).toBe(true);
+    }
+    const bad = captureIo();
+    expect(
+      await main(
+        ['segment', input, '--model', join(demo, 'model'), '--out', dir, '--runtime', 'gpu'],
+        bad.io,
+      ),
+    ).toBe(2);
+    expect(bad.err.join('\n')).toMatch(/--runtime must be auto, onnxruntime, tfjs; got gpu/);
   });
 
   it('bad usage exits 2 with a one-line error and no stack', async () => {

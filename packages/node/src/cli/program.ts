@@ -35,6 +35,10 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
       'force a backend: tfjs-node-gpu, tfjs-node, wasm or cpu (or set MYOSEG_BACKEND)',
     )
     .option('--json', 'machine-readable output on stdout')
+    .option(
+      '--runtime <name>',
+      'inference runtime of demo, segment and evaluate: auto (onnxruntime-node when installed), onnxruntime or tfjs',
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
@@ -53,7 +57,7 @@ Examples:
   myoseg report ./myoseg-demo                   re-render a run's report.html
   myoseg doctor                                 which backend is used and how to get a faster one`,
     );
-  const global = () => program.opts<{ backend?: string; json?: boolean }>();
+  const global = () => program.opts<{ backend?: string; json?: boolean; runtime?: string }>();
   const run = (fn: () => Promise<number>) => async () => {
     result.code = await fn();
   };

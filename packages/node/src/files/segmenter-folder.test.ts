@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelFolderError } from '@myoseg/models';
 import * as tf from '@tensorflow/tfjs-core';
+import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // the same tiny pipeline as the format's own tests in @myoseg/models
 import { disposePipeline, tinyPipeline } from '../../../models/src/files/test-support';
+import { BackendUnavailableError } from '../errors';
 import { writeFolderAtomic } from './atomic';
 import { loadSegmenterFolder, saveSegmenterFolder } from './segmenter-folder';
 
@@ -21,14 +23,55 @@ describe('segmenter folders', () => {
   it('writes the folder on disk and loads it back with the same weights', async () => {
     const trained = tinyPipeline();
     const target = join(dir, 'model');
-    await saveSegmenterFolder(target, trained);
+    await saveSegmenterFolder(target, trained, { onnx: false });
     expect((await readdir(target)).sort()).toEqual(['localizer', 'myoseg.json', 'segmenter']);
     expect((await readdir(join(target, 'segmenter'))).sort()).toEqual(['model.json', 'weights.bin']);
-    const loaded = await loadSegmenterFolder(target);
+    const loaded = await loadSegmenterFolder(target, { runtime: 'tfjs' });
     const weights = (m: typeof trained.segmenterModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
     expect(weights(loaded.segmenterModel)).toEqual(weights(trained.segmenterModel));
     expect(loaded.manifest.split).toEqual(trained.split);
     loaded.dispose();
+    disposePipeline(trained);
+  });
+
+  it('runs on onnxruntime-node when it can: the same masks as on tfjs', async () => {
+    const trained = tinyPipeline();
+    const target = join(dir, 'both');
+    await saveSegmenterFolder(target, trained);
+    expect((await readdir(target)).sort()).toEqual([
+      'localizer',
+      'localizer.onnx',
+      'myoseg.json',
+      'segmenter',
+      'segmenter.onnx',
+    ]);
+    const ort = await loadSegmenterFolder(target);
+    const tfjs = await loadSegmenterFolder(target, { runtime: 'tfjs' });
+    expect(ort.runtime).toBe('onnxruntime-node');
+    expect(ort.runtimeNote).toMatch(/^onnxruntime-node 1\.\d+\.\d+, \d+ threads$/);
+    const img = ndarray(
+      Float32Array.from({ length: 40 * 44 }, (_, i) => Math.sin(i / 9) + Math.cos(i / 31)),
+      [40, 44],
+    );
+    const [a] = await ort.segmenter.localizer.predict([img.hi(32, 32)]);
+    const [b] = await tfjs.segmenter.localizer.predict([img.hi(32, 32)]);
+    for (let i = 0; i < a.size; i++) expect(a.data[i]).toBeCloseTo(b.data[i], 5);
+    ort.dispose();
+    tfjs.dispose();
+    disposePipeline(trained);
+  });
+
+  it('a folder without .onnx files loads on tfjs and says why; onnxruntime can be required', async () => {
+    const trained = tinyPipeline();
+    const target = join(dir, 'tfjs-only');
+    await saveSegmenterFolder(target, trained, { onnx: false });
+    const loaded = await loadSegmenterFolder(target);
+    expect(loaded.runtime).toBe('tfjs');
+    expect(loaded.runtimeNote).toMatch(/holds no \.onnx files/);
+    loaded.dispose();
+    await expect(loadSegmenterFolder(target, { runtime: 'onnxruntime' })).rejects.toThrow(
+      BackendUnavailableError,
+    );
     disposePipeline(trained);
   });
 
@@ -44,7 +87,11 @@ describe('segmenter folders', () => {
     const target = join(dir, 'broken');
     await saveSegmenterFolder(target, trained);
     await writeFile(join(target, 'segmenter', 'weights.bin'), new Uint8Array(10));
-    await expect(loadSegmenterFolder(target)).rejects.toThrow(/broken\/segmenter: weights hold 10 bytes/);
+    await expect(loadSegmenterFolder(target, { runtime: 'tfjs' })).rejects.toThrow(
+      /broken\/segmenter: weights hold 10 bytes/,
+    );
+    await writeFile(join(target, 'segmenter.onnx'), new Uint8Array(10));
+    await expect(loadSegmenterFolder(target)).rejects.toThrow(/broken\/segmenter.onnx: .*could not load/);
     disposePipeline(trained);
   });
 

@@ -8,8 +8,9 @@ import {
   type TrainedPipeline,
 } from '@myoseg/models';
 import { initBackend } from '../../backend';
-import { loadSegmenterFolder, saveSegmenterFolder } from '../../files/segmenter-folder';
+import { saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
+import { loadModelForInference } from '../model-folder';
 import { ensureOutputFolder } from '../output';
 import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
@@ -31,6 +32,8 @@ export interface DemoOptions {
   json?: boolean;
   /** Force a backend. */
   backend?: string;
+  /** Inference runtime of the saved model: `auto` (default), `onnxruntime` or `tfjs`. */
+  runtime?: string;
 }
 
 /**
@@ -90,7 +93,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
 
   // reload what was saved: the folder must work on its own
   t0 = performance.now();
-  const loaded = await loadSegmenterFolder(modelDir);
+  const loaded = await loadModelForInference(io, modelDir, options.runtime);
   const byIndex = (i: number): SliceSample => filtered.kept[i];
   const testIndices = [...new Set(result.scores.filter((s) => s.run === 0).map((s) => s.index))];
   const tInfer = performance.now();
@@ -104,7 +107,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
     slices: filtered.kept,
     masks: new Map(testIndices.map((i, k) => [i, masks[k].mask])),
     timings,
-    backend: backend.choice,
+    backend: `${backend.choice}; inference on ${loaded.runtime}`,
     cohort: {
       patients: cohort.patients.length,
       slices: samples.length,

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { type BackendReport, initBackend } from '../../backend';
+import { loadOnnxRuntime } from '../../onnx/runtime';
 import type { CliIo } from '../io';
 
 /** Versions of the runtime and of the packages that decide speed. */
@@ -21,6 +23,7 @@ function versions(): Record<string, string> {
     '@tensorflow/tfjs-backend-wasm': version('@tensorflow/tfjs-backend-wasm'),
     '@tensorflow/tfjs-node': version('@tensorflow/tfjs-node'),
     '@tensorflow/tfjs-node-gpu': version('@tensorflow/tfjs-node-gpu'),
+    'onnxruntime-node': version('onnxruntime-node'),
   };
 }
 
@@ -46,7 +49,17 @@ export async function doctorCommand(
   options: { json?: boolean; backend?: string },
 ): Promise<number> {
   const report = await initBackend({ prefer: options.backend as never, env: io.env });
-  const info = { backend: report, versions: versions(), advice: backendAdvice(report) };
+  const ort = await loadOnnxRuntime();
+  const inference =
+    ort.runtime === null
+      ? {
+          runtime: 'tfjs',
+          reason: ort.reason,
+          advice:
+            'For inference several times faster than tfjs-wasm on a CPU: ONNXRUNTIME_NODE_INSTALL=skip npm i onnxruntime-node (its CPU binary ships in the package).',
+        }
+      : { runtime: 'onnxruntime-node', version: ort.version, threads: availableParallelism() };
+  const info = { backend: report, inference, versions: versions(), advice: backendAdvice(report) };
   if (options.json) {
     io.out(JSON.stringify(info, null, 2));
     return 0;
@@ -56,6 +69,12 @@ export async function doctorCommand(
     io.out(`  wasm threads: ${report.threads}, SIMD: ${report.simd ? 'on' : 'off'}`);
   for (const a of report.attempts)
     io.out(`  ${a.ok ? '✓' : '·'} ${a.choice}${a.reason ? `: ${a.reason}` : ''}`);
+  io.out(
+    inference.runtime === 'onnxruntime-node'
+      ? `inference: onnxruntime-node ${inference.version}, ${inference.threads} threads (model folders with .onnx files; training stays on ${report.choice})`
+      : `inference: tfjs on ${report.choice} (onnxruntime-node: ${inference.reason})`,
+  );
+  if (inference.advice) io.out(inference.advice);
   io.out('versions:');
   for (const [k, v] of Object.entries(info.versions)) io.out(`  ${k}: ${v}`);
   for (const line of info.advice) io.out(line);

@@ -4,8 +4,8 @@ import { type AcdcPatient, toSlices } from '@myoseg/datasets';
 import { loadAcdc, writeFileAtomic } from '@myoseg/datasets/node';
 import ndarray, { type NdArray } from 'ndarray';
 import { initBackend } from '../../backend';
-import { loadSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
+import { loadModelForInference } from '../model-folder';
 import { ensureOutputFolder, toCsv } from '../output';
 
 /** Myocardial tissue density used for mass: 1.05 g/ml. */
@@ -112,12 +112,12 @@ const objectsCsv = (rows: readonly object[]) => {
  */
 export async function evaluateCommand(
   io: CliIo,
-  options: { data: string; model: string; out: string; json?: boolean; backend?: string },
+  options: { data: string; model: string; out: string; json?: boolean; backend?: string; runtime?: string },
 ): Promise<number> {
   await ensureOutputFolder(options.out);
   const cohort = await loadAcdc(options.data, { onError: 'skip' });
   await initBackend({ prefer: options.backend as never, env: io.env });
-  const loaded = await loadSegmenterFolder(options.model);
+  const loaded = await loadModelForInference(io, options.model, options.runtime);
   const slices: EvaluatedSlice[] = [];
   const frames: EvaluatedFrame[] = [];
   const failed = cohort.skipped.map((s) => ({ patient: s.patient, error: `${s.file}: ${s.reason}` }));

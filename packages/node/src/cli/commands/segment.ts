@@ -7,9 +7,9 @@ import type { MyocardiumSegmenter } from '@myoseg/models';
 import ndarray from 'ndarray';
 import { initBackend } from '../../backend';
 import { InputError } from '../../errors';
-import { loadSegmenterFolder } from '../../files/segmenter-folder';
 import { overlayPng } from '../../report';
 import type { CliIo } from '../io';
+import { loadModelForInference } from '../model-folder';
 import { ensureOutputFolder } from '../output';
 
 /** Options of `myoseg segment`. */
@@ -26,6 +26,8 @@ export interface SegmentOptions {
   json?: boolean;
   /** Force a backend. */
   backend?: string;
+  /** Inference runtime: `auto` (default), `onnxruntime` or `tfjs`. */
+  runtime?: string;
 }
 
 const NIFTI = /\.nii(\.gz)?$/;
@@ -155,7 +157,7 @@ export async function segmentCommand(
   const files = await niftiInputs(inputs);
   await ensureOutputFolder(options.out);
   await initBackend({ prefer: options.backend as never, env: io.env });
-  const loaded = await loadSegmenterFolder(options.model);
+  const loaded = await loadModelForInference(io, options.model, options.runtime);
   const done: Awaited<ReturnType<typeof segmentFile>> = [];
   const failed: { file: string; error: string }[] = [];
   try {

@@ -64,7 +64,7 @@ function waitForLines(child: ChildProcess, pattern: RegExp, count: number): Prom
 }
 
 const weightsOf = async (folder: string) => {
-  const loaded = await loadSegmenterFolder(folder);
+  const loaded = await loadSegmenterFolder(folder, { runtime: 'tfjs' });
   const w = [loaded.localizerModel, loaded.segmenterModel].map((m) =>
     m.getWeights().map((t) => Array.from(t.dataSync())),
   );
