@@ -11,6 +11,14 @@ export { main } from './cli/program';
 export { BackendUnavailableError, InputError } from './errors';
 export { writeFolderAtomic } from './files/atomic';
 export { diskReader, fileHandler } from './files/model-files';
-export { loadSegmenterFolder, saveSegmenterFolder } from './files/segmenter-folder';
+export {
+  type InferenceRuntime,
+  type LoadSegmenterFolderOptions,
+  loadSegmenterFolder,
+  type OnnxSegmenterFolder,
+  type SegmenterFolder,
+  saveSegmenterFolder,
+  type TfjsSegmenterFolder,
+} from './files/segmenter-folder';
 export * from './onnx';
 export * from './report';
