@@ -21,4 +21,5 @@ export {
   type TfjsSegmenterFolder,
 } from './files/segmenter-folder';
 export * from './onnx';
+export * from './parallel';
 export * from './report';

@@ -115,6 +115,7 @@ export async function fineTune(
     loss: options.loss,
     layerGroups: groups,
     optimizer,
+    trainBatch: options.trainBatch,
   };
   const done: { frozen?: FineTunePhase; unfrozen?: FineTunePhase } = {};
   /** Runs one phase from `from` (its completed epochs), checkpointing after each completed epoch. */

@@ -9,7 +9,7 @@ import { defaultLayerGroups, type LayerGroups, trainableParameters } from './lay
 import { diceCrossEntropyLoss, type SegmentationLoss } from './losses';
 import { mixSeed } from './random';
 import { groupLearningRates, oneCycleSchedule } from './schedule';
-import { checkDataFitsModel, type GroupHyper, trainBatch } from './train-step';
+import { checkDataFitsModel, type GroupHyper, type TrainBatch, trainBatch } from './train-step';
 
 /** Options of {@link fitOneCycle}; the defaults are fastai's `fit_one_cycle` with its `Adam`. */
 export interface FitOneCycleOptions {
@@ -42,6 +42,11 @@ export interface FitOneCycleOptions {
   loss?: SegmentationLoss;
   /** An optimizer to carry moments across fits (as a fastai `Learner` keeps its `opt`); default a fresh one, disposed at the end. */
   optimizer?: AdamW;
+  /**
+   * The optimizer step (default {@link trainBatch}, on the calling thread); `@myoseg/node`'s
+   * `createDataParallelTrainer(model).trainBatch` spreads each step over worker threads.
+   */
+  trainBatch?: TrainBatch;
   /**
    * The epoch to start at, to resume an interrupted fit (Keras' `initialEpoch`): epochs before it are skipped,
    * and the schedule and the shuffles go on exactly where they were. With the weights and the optimizer's
@@ -100,6 +105,7 @@ export async function fitOneCycleWithGroupRates(
   );
   const loss = options.loss ?? diceCrossEntropyLoss;
   const optimizer = options.optimizer ?? new AdamW();
+  const trainStep = options.trainBatch ?? trainBatch;
   let stop = false;
   const context: TrainingContext = {
     model,
@@ -117,7 +123,7 @@ export async function fitOneCycleWithGroupRates(
       let hyper: GroupHyper[] = [];
       for (const batch of data.batches(mixSeed(seed, epoch))) {
         hyper = schedules.map((s) => ({ ...s(step), weightDecay }));
-        const value = await trainBatch(model, batch, params, loss, optimizer, hyper);
+        const value = await trainStep(model, batch, params, loss, optimizer, hyper);
         sum += value;
         step++;
         const { lr, mom } = hyper[hyper.length - 1];

@@ -33,7 +33,15 @@ export {
   restoreFineTune,
 } from './fine-tune-checkpoint';
 export { type FitOneCycleOptions, type FitResult, fitOneCycle } from './fit-one-cycle';
-export { freeze, freezeTo, type LayerGroups, stableWeightOrder, unfreeze } from './layer-groups';
+export {
+  freeze,
+  freezeTo,
+  type LayerGroups,
+  stableWeightOrder,
+  type TrainableParameter,
+  trainableParameters,
+  unfreeze,
+} from './layer-groups';
 export {
   type CrossEntropyOptions,
   type DiceCrossEntropyOptions,
@@ -55,3 +63,11 @@ export {
   saveModel,
 } from './model-io';
 export { groupLearningRates, type OneCycleOptions, oneCycleSchedule, type ScheduleValue } from './schedule';
+export {
+  applyGradients,
+  type BatchGradients,
+  computeGradients,
+  type GroupHyper,
+  type TrainBatch,
+  trainBatch,
+} from './train-step';

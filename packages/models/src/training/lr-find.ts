@@ -7,7 +7,7 @@ import { defaultLayerGroups, type LayerGroups, trainableParameters } from './lay
 import { diceCrossEntropyLoss, type SegmentationLoss } from './losses';
 import { mixSeed } from './random';
 import { exponentialAnneal } from './schedule';
-import { checkDataFitsModel, snapshotWeights, trainBatch } from './train-step';
+import { checkDataFitsModel, snapshotWeights, type TrainBatch, trainBatch } from './train-step';
 
 /** Options of {@link lrFind}; the defaults are fastai's `lr_find`. */
 export interface LrFindOptions {
@@ -31,6 +31,8 @@ export interface LrFindOptions {
   layerGroups?: LayerGroups;
   /** An optimizer whose moments should carry on: they are used, then restored exactly. Default: a fresh one. */
   optimizer?: AdamW;
+  /** The optimizer step (default {@link trainBatch}, on the calling thread), as `fitOneCycle`'s `trainBatch` option. */
+  trainBatch?: TrainBatch;
 }
 
 /** The result of {@link lrFind}. */
@@ -154,7 +156,7 @@ export async function lrFind(
       for (const batch of data.batches(mixSeed(seed, pass))) {
         const lr = exponentialAnneal(start, end, lrs.length / iterations);
         const hyper = groups.map(() => ({ lr, mom, weightDecay }));
-        const value = await trainBatch(model, batch, params, loss, optimizer, hyper);
+        const value = await (options.trainBatch ?? trainBatch)(model, batch, params, loss, optimizer, hyper);
         average = SMOOTHING * average + (1 - SMOOTHING) * value;
         const smooth = average / (1 - SMOOTHING ** (lrs.length + 1));
         lrs.push(lr);

@@ -39,8 +39,60 @@ export function checkDataFitsModel(what: string, model: LayersModel, data: Segme
     );
 }
 
+/** The gradients of one batch, from {@link computeGradients}; the caller disposes them (or runs inside `tf.tidy`). */
+export interface BatchGradients {
+  /** The objective's value on the batch, before any update. */
+  value: tf.Scalar;
+  /** The gradient of each listed variable, by `variable.name`; a variable the objective does not reach has none. */
+  grads: tf.NamedTensorMap;
+}
+
 /**
- * One optimizer step on `batch` (BatchNorm in training mode, so its running statistics move too).
+ * The gradients of `objective(model(x))` with respect to the parameters, BatchNorm in training mode (so its
+ * running statistics move, as in a step). No weight changes otherwise: {@link applyGradients} does the update.
+ * Split from {@link trainBatch} so that a step can be spread over several replicas of the model (each computes
+ * its shard's gradients, the sums are applied once).
+ *
+ * @param x - the inputs `[batch, h, w, channels]`.
+ * @param objective - a scalar function of the model's output (`(p) => loss(y, p)` for a plain step).
+ */
+export function computeGradients(
+  model: LayersModel,
+  x: tf.Tensor4D,
+  params: readonly TrainableParameter[],
+  objective: (prediction: tf.Tensor4D) => tf.Scalar,
+): BatchGradients {
+  return tf.variableGrads(
+    () => objective(model.apply(x, { training: true }) as tf.Tensor4D),
+    params.map((p) => p.variable),
+  );
+}
+
+/**
+ * One optimizer update of every parameter that has a gradient in `grads` (by variable name), with the
+ * hyper-parameters of its layer group; parameters without `decay` (BatchNorm, biases) get no weight decay.
+ */
+export function applyGradients(
+  params: readonly TrainableParameter[],
+  grads: tf.NamedTensorMap,
+  optimizer: AdamW,
+  hyper: readonly GroupHyper[],
+): void {
+  optimizer.applyGradients(
+    params.flatMap((p) => {
+      const gradient = grads[p.variable.name];
+      if (gradient === undefined) return [];
+      const h = hyper[p.group];
+      return [
+        { variable: p.variable, gradient, lr: h.lr, mom: h.mom, weightDecay: p.decay ? h.weightDecay : 0 },
+      ];
+    }),
+  );
+}
+
+/**
+ * One optimizer step on `batch` (BatchNorm in training mode, so its running statistics move too):
+ * `computeGradients` of `loss(batch.y, ·)`, then `applyGradients`.
  *
  * @returns the batch's loss before the step.
  */
@@ -53,26 +105,17 @@ export async function trainBatch(
   hyper: readonly GroupHyper[],
 ): Promise<number> {
   const value = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(
-      () => loss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor4D),
-      params.map((p) => p.variable),
-    );
-    optimizer.applyGradients(
-      params.flatMap((p) => {
-        const gradient = grads[p.variable.name];
-        if (gradient === undefined) return [];
-        const h = hyper[p.group];
-        return [
-          { variable: p.variable, gradient, lr: h.lr, mom: h.mom, weightDecay: p.decay ? h.weightDecay : 0 },
-        ];
-      }),
-    );
+    const { value, grads } = computeGradients(model, batch.x, params, (p) => loss(batch.y, p));
+    applyGradients(params, grads, optimizer, hyper);
     return value;
   });
   const [v] = await value.data();
   value.dispose();
   return v;
 }
+
+/** One optimizer step of a model on a batch: {@link trainBatch}'s signature, which a data-parallel step keeps. */
+export type TrainBatch = typeof trainBatch;
 
 /** A copy of every weight of the model (trainable or not, BatchNorm statistics included). */
 export function snapshotWeights(model: LayersModel): { restore(): void; dispose(): void } {

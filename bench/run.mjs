@@ -1,0 +1,329 @@
+// `npm run bench` (repo root): a full-width ResNet-34 U-Net (buildUNet, 41.2 M parameters) on this CPU, our paths
+// against PyTorch in one run. Cells: inference and one AdamW train step (myoseg's dice + CE loss) at 64²×16 and
+// 256²×4, ms per batch (medians after warm-up). Ours: onnxruntime-node (inference), tfjs-wasm with myoseg's kernels
+// on one thread and data-parallel over worker threads (training). PyTorch: bench/baselines/unet_pytorch.py, the
+// same architecture (checked: our weights loaded by name give our outputs), CPU, the same thread count. Also the
+// machine's matmul peak, GFLOP/s per path, the two-step pipeline's ms per slice at the paper's sizes; with
+// --profile, the kernels of a one-thread train step; with --memory, 100 training steps at 256²×4 (wasm heap,
+// tensors, RSS).
+//
+//   npm run bench [-- --json] [--quick] [--memory] [--profile] [--no-pytorch] [--runs N] [--warmup N] [--threads N]
+//                 [--replicas N] [--memory-steps N]
+// Progress goes to stderr; stdout has the report (or, with --json, one JSON array of cell records).
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseBenchArgs } from './lib/args.mjs';
+import { cellName, cellRecord, formatTable, tableRows } from './lib/report.mjs';
+import { median, round } from './lib/stats.mjs';
+
+const run = promisify(execFile);
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const args = parseBenchArgs(process.argv.slice(2));
+const say = (line) => process.stderr.write(`${line}\n`);
+const MB = 1024 * 1024;
+
+/** One bench/measure.mjs run; `{ error }` (a line of its stderr) when it fails. Its progress lines are passed on. */
+function measure(spec, nodeFlags = []) {
+  say(`… ${spec.kind} ${JSON.stringify({ ...spec, kind: undefined })}`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...nodeFlags, here('./measure.mjs'), JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      const text = String(chunk);
+      for (const line of text.split('\n')) if (line.startsWith('  ')) say(line);
+      stderr = (stderr + text).slice(-64 * 1024);
+    });
+    child.on('close', (code) => {
+      if (code === 0) return resolve(JSON.parse(stdout.trim().split('\n').at(-1)));
+      const lines = stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('at ') && !/^\^+$/.test(l));
+      const reason =
+        lines.find((l) => /Aborted|out of memory|Error:/.test(l)) ?? lines.at(-1) ?? `exit code ${code}`;
+      resolve({ error: /Aborted\(\)/.test(reason) ? 'crashed: wasm heap full (4 GB)' : reason });
+    });
+  });
+}
+
+/** The first of /usr/bin/python3, python3 that imports torch and torchvision; null when none does. */
+async function findTorchPython() {
+  for (const python of ['/usr/bin/python3', 'python3']) {
+    try {
+      await run(python, ['-c', 'import torch, torchvision']);
+      return python;
+    } catch {}
+  }
+  return null;
+}
+
+async function pytorchBaseline(python, extra) {
+  const argv = [
+    here('./baselines/unet_pytorch.py'),
+    '--threads',
+    String(args.threads),
+    '--runs',
+    String(args.runs),
+    '--warmup',
+    String(args.warmup),
+    '--cells',
+    args.cells.map(([s, b]) => `${s}x${b}`).join(','),
+    ...extra,
+  ];
+  say(`… PyTorch ${argv.slice(1).join(' ')}`);
+  const { stdout } = await run(python, argv, { maxBuffer: 16 * MB });
+  return JSON.parse(stdout);
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+const started = { load: load(), at: new Date().toISOString() };
+const common = { runs: args.runs, warmup: args.warmup };
+
+const info = await measure({ kind: 'info' });
+const wasmPeak = await measure({ kind: 'peak-wasm' });
+const python = args.pytorch ? await findTorchPython() : null;
+let torch = null;
+let pytorchNote = args.pytorch
+  ? 'skipped: no python imports torch and torchvision (apt-get install python3-torch python3-torchvision)'
+  : 'skipped (--no-pytorch)';
+if (python) {
+  const dir = mkdtempSync(join(tmpdir(), 'myoseg-bench-'));
+  try {
+    const file = join(dir, 'weights.bin');
+    await measure({ kind: 'check', size: 64, batch: 2, file });
+    torch = await pytorchBaseline(python, ['--peak', '--check', file]);
+    pytorchNote = null;
+  } catch (e) {
+    pytorchNote = `failed: ${String(e.stderr ?? e.message)
+      .trim()
+      .split('\n')
+      .at(-1)}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const peak = torch?.matmul_gflops?.[String(args.threads)] ?? null;
+
+const records = [];
+for (const [size, batch] of args.cells) {
+  const cell = { size, batch, ...common };
+  const theirs = torch?.cells.find((c) => c.size === size && c.batch === batch);
+  const ort = await measure({ kind: 'infer-ort', ...cell, threads: args.threads });
+  const wasm = await measure({ kind: 'infer-wasm', ...cell });
+  records.push(
+    cellRecord({
+      name: cellName('infer', size, batch),
+      flops: ort.flops ?? wasm.flops ?? null,
+      peak,
+      paths: [
+        { path: `onnxruntime-node`, threads: args.threads, ...ort },
+        { path: 'tfjs-wasm', threads: 1, ...wasm },
+      ],
+      pytorch: theirs ? { ms: theirs.infer_ms, runs: theirs.infer_runs_ms, threads: torch.threads } : null,
+    }),
+  );
+  const paths = [
+    { path: 'tfjs-wasm', threads: 1, ...(await measure({ kind: 'train-wasm', ...cell, replicas: 1 })) },
+  ];
+  if (args.replicas > 1) {
+    paths.push({
+      path: `tfjs-wasm data-parallel`,
+      threads: args.replicas,
+      ...(await measure({ kind: 'train-wasm', ...cell, replicas: args.replicas })),
+    });
+  }
+  records.push(
+    cellRecord({
+      name: cellName('train', size, batch),
+      flops: paths.find((p) => p.flops)?.flops ?? null,
+      peak,
+      paths,
+      pytorch: theirs ? { ms: theirs.train_ms, runs: theirs.train_runs_ms, threads: torch.threads } : null,
+    }),
+  );
+}
+
+const pipeline = await measure({
+  kind: 'pipeline',
+  slices: args.pipelineSlices,
+  threads: args.threads,
+  ...common,
+});
+const [profileSize, profileBatch] = args.cells[0];
+const profile = args.profile
+  ? await measure({ kind: 'profile', size: profileSize, batch: profileBatch })
+  : null;
+let memory = null;
+if (args.memory) {
+  const [size, batch] = args.memoryCell;
+  memory = {
+    size,
+    batch,
+    replicas: args.replicas,
+    maxOldSpaceMB: 1536,
+    ...(await measure({ kind: 'memory', size, batch, steps: args.memorySteps, replicas: args.replicas }, [
+      '--max-old-space-size=1536',
+    ])),
+  };
+}
+const finished = { load: load(), at: new Date().toISOString() };
+
+function pipelineRecords() {
+  if (pipeline.error) return [{ name: 'pipeline 250+60 per slice', ours_ms: null, error: pipeline.error }];
+  return ['onnx', 'wasm'].map((key) => ({
+    name: 'pipeline 250+60 per slice',
+    ours_ms: round(pipeline[key].msPerSlice, 4),
+    ours_path: key === 'onnx' ? 'onnxruntime-node' : 'tfjs-wasm',
+    pytorch_ms: null,
+    ratio: null,
+    localize_ms: round(pipeline[key].localizeMs, 4),
+    segment_ms: round(pipeline[key].segmentMs, 4),
+    restore_ms: round(pipeline[key].restoreMs, 4),
+  }));
+}
+
+function memorySummary() {
+  if (memory === null) return null;
+  if (memory.error) return { ...memory, peak_rss_mb: null };
+  const { log } = memory;
+  const peakOf = (key) => round(Math.max(...log.map((s) => s[key])), 4);
+  const tail = log.slice(Math.floor(log.length / 2));
+  return {
+    name: `memory ${memory.size}x${memory.batch} x${log.length} steps`,
+    replicas: memory.replicas,
+    max_old_space_mb: memory.maxOldSpaceMB,
+    peak_rss_mb: peakOf('rssMB'),
+    peak_wasm_heap_mb: peakOf('heapMB'),
+    tensors_first_last: [log[0].tensors, log.at(-1).tensors],
+    rss_mb_step1_half_last: [log[0].rssMB, tail[0].rssMB, log.at(-1).rssMB].map((v) => round(v, 4)),
+    heap_mb_step1_half_last: [log[0].heapMB, tail[0].heapMB, log.at(-1).heapMB].map((v) => round(v, 4)),
+    step_ms_median: round(median(log.map((s) => s.ms)), 4),
+  };
+}
+
+if (args.json) {
+  const mem = memorySummary();
+  const prof = profile ? [{ name: `profile train ${profileSize}x${profileBatch}`, ...profile }] : [];
+  process.stdout.write(
+    `${JSON.stringify([...records, ...pipelineRecords(), ...prof, ...(mem ? [mem] : [])], null, 1)}\n`,
+  );
+  process.exit(0);
+}
+
+const out = [];
+const p = (line = '') => out.push(line);
+p(
+  `myoseg bench${args.quick ? ' (--quick)' : ''}: ResNet-34 U-Net (buildUNet, width 1), 3 input channels, 2 classes, ` +
+    `${info.params?.toLocaleString('en') ?? '?'} parameters`,
+);
+p(
+  `machine: ${cpus()[0]?.model ?? '?'}, ${cpus().length} cores; Node ${process.versions.node}; ` +
+    `load average ${started.load} at start, ${finished.load} at end`,
+);
+if (Math.max(Number(started.load.split(' ')[0]), Number(finished.load.split(' ')[0])) > 0.5) {
+  p(
+    'note: other processes were running (load average above). A busy core leaves 2-thread runs (PyTorch, ' +
+      'onnxruntime, data-parallel) about one core between them, and OpenMP threads that wait for each other far less: ' +
+      'rerun on a quiet machine before trusting their ratios.',
+  );
+}
+p(
+  `ours: onnxruntime-node ${info.onnxruntime ?? '(not installed)'} with ${args.threads} intra-op threads; ` +
+    `tfjs-wasm ${info.tfjs} (SIMD ${info.simd ? 'on' : 'off'}, ${info.wasmThreads} thread) with myoseg's kernels; ` +
+    `data-parallel: ${args.replicas} replicas (the calling thread + ${args.replicas - 1} worker thread(s))`,
+);
+if (torch) {
+  p(
+    `PyTorch ${torch.torch} (torchvision ${torch.torchvision}), ${torch.threads} threads: ${torch.params.toLocaleString('en')} ` +
+      `parameters (ours ${info.params?.toLocaleString('en')}); our ${torch.check.weights} weights loaded by name give ` +
+      `our eval-mode outputs to ${torch.check.max_abs_diff.toExponential(1)} (64×64×2)`,
+  );
+} else {
+  p(`PyTorch: ${pytorchNote}`);
+}
+const peaks = torch?.matmul_gflops ?? {};
+p(
+  `matmul peak (float32 2048² GEMM, OpenBLAS via PyTorch): ${
+    Object.keys(peaks).length
+      ? Object.entries(peaks)
+          .map(([t, g]) => `${g.toFixed(0)} GFLOP/s on ${t} thread(s)`)
+          .join(', ')
+      : 'n/a'
+  }; wasm (XNNPACK 1024² matMul, 1 thread): ${wasmPeak.gflops?.toFixed(1) ?? 'n/a'} GFLOP/s`,
+);
+p(
+  `steps: AdamW (β 0.9/0.99, eps 1e-5, lr 1e-5, wd 0.01), dice + CE on softmax; ${args.warmup} warm-up, median of ` +
+    `${args.runs}; GFLOP/s count convolutions (train = 3 × forward); % peak = of the ${args.threads}-thread GEMM peak`,
+);
+p();
+p(formatTable(tableRows(records)));
+p();
+const summary = records.map(
+  (r) => `${r.name} ${r.ratio == null ? '—' : r.ratio.toFixed(2)} (${r.ours_path})`,
+);
+p(`ours / PyTorch (best path, lower is better): ${summary.join('; ')}`);
+p();
+if (pipeline.error) {
+  p(`pipeline: ${pipeline.error}`);
+} else {
+  p(
+    `two-step pipeline (MyocardiumSegmenter, ResNet-34 U-Nets: localizer 250×250×3, segmenter 60×60×3, untrained; ` +
+      `${pipeline.slices} slices ${pipeline.size.join('×')}, every slice through all steps):`,
+  );
+  for (const [key, name] of [
+    ['onnx', `onnxruntime-node (${args.threads} threads)`],
+    ['wasm', 'tfjs-wasm (1 thread)'],
+  ]) {
+    const r = pipeline[key];
+    p(
+      `  ${name}: ${r.msPerSlice.toFixed(0)} ms per slice (runs ${r.runs.map((x) => x.toFixed(0)).join(' ')}): ` +
+        `localize ${r.localizeMs.toFixed(0)}, crop + segment ${r.segmentMs.toFixed(0)}, restore ${r.restoreMs.toFixed(0)}` +
+        `; ${r.found}/${pipeline.slices} found`,
+    );
+  }
+}
+if (profile?.error) p(`profile: ${profile.error}`);
+else if (profile) {
+  const total = profile.kernels.reduce((sum, k) => sum + k.ms, 0);
+  p();
+  p(
+    `profile of one train step, ${profileSize}²×${profileBatch}, tfjs-wasm 1 thread (tf.profile): ` +
+      `${profile.ms.toFixed(0)} ms, kernels ${total.toFixed(0)} ms:`,
+  );
+  p(
+    formatTable([
+      ['kernel', 'ms', 'share', 'calls'],
+      ...profile.kernels
+        .slice(0, 15)
+        .map((k) => [k.name, k.ms.toFixed(0), `${((100 * k.ms) / total).toFixed(1)}%`, String(k.calls)]),
+    ]),
+  );
+}
+const mem = memorySummary();
+if (mem?.error) p(`memory: ${mem.error}`);
+else if (mem) {
+  p();
+  p(
+    `memory: ${mem.name} (${mem.replicas} replica(s), V8 heap limit ${mem.max_old_space_mb} MB): peak RSS ` +
+      `${mem.peak_rss_mb.toFixed(0)} MB, peak wasm heap (calling thread) ${mem.peak_wasm_heap_mb.toFixed(0)} MB; ` +
+      `RSS step 1 / half / last ${mem.rss_mb_step1_half_last.map((v) => v.toFixed(0)).join(' / ')} MB; wasm heap ` +
+      `${mem.heap_mb_step1_half_last.map((v) => v.toFixed(0)).join(' / ')} MB; tensors ${mem.tensors_first_last.join(' → ')}; ` +
+      `${mem.step_ms_median.toFixed(0)} ms per step`,
+  );
+} else {
+  p('memory: run with --memory (100 training steps at 256²×4; minutes)');
+}
+process.stdout.write(`${out.join('\n')}\n`);
