@@ -200,16 +200,19 @@ function memorySummary() {
   if (memory.error) return { ...memory, peak_rss_mb: null };
   const { log } = memory;
   const peakOf = (key) => round(Math.max(...log.map((s) => s[key])), 4);
-  const tail = log.slice(Math.floor(log.length / 2));
+  // steps 1, 2, 5, 10, 25, 50, 100… up to the last: where the heap settles, and whether RSS still climbs
+  const at = [...new Set([1, 2, 5, 10, 25, 50, 100, 200, 500, log.length].filter((k) => k <= log.length))];
   return {
-    name: `memory ${memory.size}x${memory.batch} x${log.length} steps`,
+    name: `memory train ${memory.size}x${memory.batch}`,
+    steps: log.length,
     replicas: memory.replicas,
     max_old_space_mb: memory.maxOldSpaceMB,
     peak_rss_mb: peakOf('rssMB'),
     peak_wasm_heap_mb: peakOf('heapMB'),
     tensors_first_last: [log[0].tensors, log.at(-1).tensors],
-    rss_mb_step1_half_last: [log[0].rssMB, tail[0].rssMB, log.at(-1).rssMB].map((v) => round(v, 4)),
-    heap_mb_step1_half_last: [log[0].heapMB, tail[0].heapMB, log.at(-1).heapMB].map((v) => round(v, 4)),
+    at_step: at,
+    rss_mb: at.map((k) => round(log[k - 1].rssMB, 4)),
+    wasm_heap_mb: at.map((k) => round(log[k - 1].heapMB, 4)),
     step_ms_median: round(median(log.map((s) => s.ms)), 4),
   };
 }
@@ -317,13 +320,15 @@ if (mem?.error) p(`memory: ${mem.error}`);
 else if (mem) {
   p();
   p(
-    `memory: ${mem.name} (${mem.replicas} replica(s), V8 heap limit ${mem.max_old_space_mb} MB): peak RSS ` +
-      `${mem.peak_rss_mb.toFixed(0)} MB, peak wasm heap (calling thread) ${mem.peak_wasm_heap_mb.toFixed(0)} MB; ` +
-      `RSS step 1 / half / last ${mem.rss_mb_step1_half_last.map((v) => v.toFixed(0)).join(' / ')} MB; wasm heap ` +
-      `${mem.heap_mb_step1_half_last.map((v) => v.toFixed(0)).join(' / ')} MB; tensors ${mem.tensors_first_last.join(' → ')}; ` +
+    `memory: ${mem.steps} train steps at ${memory.size}²×${memory.batch}, ${mem.replicas} replica(s), V8 heap limit ` +
+      `${mem.max_old_space_mb} MB: peak RSS ${mem.peak_rss_mb.toFixed(0)} MB, peak wasm heap of the calling thread ` +
+      `${mem.peak_wasm_heap_mb.toFixed(0)} MB; tensors ${mem.tensors_first_last.join(' → ')}; ` +
       `${mem.step_ms_median.toFixed(0)} ms per step`,
   );
+  p(`  at step     ${mem.at_step.join(' / ')}`);
+  p(`  RSS MB      ${mem.rss_mb.map((v) => v.toFixed(0)).join(' / ')}`);
+  p(`  wasm heap MB ${mem.wasm_heap_mb.map((v) => v.toFixed(0)).join(' / ')}`);
 } else {
-  p('memory: run with --memory (100 training steps at 256²×4; minutes)');
+  p('memory: run with --memory (100 training steps at 256²×4; most of an hour)');
 }
 process.stdout.write(`${out.join('\n')}\n`);

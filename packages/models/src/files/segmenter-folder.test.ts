@@ -2,6 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MyocardiumSegmenter } from '../pipeline/segmenter';
 import { ModelFolderError } from './errors';
 import { loadSegmenterFiles, SEGMENTER_MANIFEST, segmenterFolderFiles } from './segmenter-folder';
 import { disposePipeline, memoryReader, tinyPipeline } from './test-support';
@@ -43,6 +44,38 @@ describe('segmenter folder files', () => {
     expect(loaded.segmenter.frame).toBe(0.15);
     expect(loaded.manifest.preset.segmenterSize).toEqual([24, 24]);
     loaded.dispose();
+    disposePipeline(trained);
+  });
+
+  it('keeps the post-processing settings; a folder written before they existed loads without them', async () => {
+    const trained = tinyPipeline();
+    const { localizer, segmenter } = trained.segmenter;
+    const files = await segmenterFolderFiles({
+      ...trained,
+      segmenter: new MyocardiumSegmenter({
+        localizer,
+        segmenter,
+        sigma: trained.sigma,
+        largestComponent: true,
+        refinePasses: 2,
+      }),
+    });
+    const loaded = await loadSegmenterFiles(memoryReader(files));
+    expect([loaded.segmenter.largestComponent, loaded.segmenter.refinePasses]).toEqual([true, 2]);
+    loaded.dispose();
+    const older = await loadSegmenterFiles(
+      memoryReader(manifestWith(files, { largestComponent: undefined, refinePasses: undefined })),
+    );
+    expect([older.segmenter.largestComponent, older.segmenter.refinePasses]).toEqual([false, 0]);
+    older.dispose();
+    for (const [field, value] of [
+      ['largestComponent', 'yes'],
+      ['refinePasses', -1],
+    ] as const) {
+      await expect(loadSegmenterFiles(memoryReader(manifestWith(files, { [field]: value })))).rejects.toThrow(
+        new RegExp(`field '${field}' must be`),
+      );
+    }
     disposePipeline(trained);
   });
 

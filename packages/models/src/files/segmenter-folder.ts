@@ -49,6 +49,10 @@ export interface SegmenterManifest {
   frame: number;
   /** The probability threshold. */
   threshold: number;
+  /** Whether the segmenter's mask keeps only its largest connected component (absent: false). */
+  largestComponent?: boolean;
+  /** Segmenter passes after the first (absent: 0). */
+  refinePasses?: number;
   /** The σ rule: a regression, or a fixed σ. */
   sigma: SigmaRule;
   /** The points the σ regression was fitted on. */
@@ -147,6 +151,8 @@ export async function segmenterFolderFiles(
     preset,
     frame: trained.segmenter.frame,
     threshold: trained.segmenter.threshold,
+    largestComponent: trained.segmenter.largestComponent,
+    refinePasses: trained.segmenter.refinePasses,
     sigma:
       typeof trained.sigma === 'number' ? { fixed: trained.sigma } : { regression: trained.sigma.toJSON() },
     sigmaSamples: trained.sigmaSamples,
@@ -201,6 +207,10 @@ export async function readSegmenterManifest(read: ReadFolderFile, where: string)
     throw new ModelFolderError(`${path}: field 'preset' is missing or invalid`);
   if (!m.sigma || !('fixed' in m.sigma || 'regression' in m.sigma))
     throw new ModelFolderError(`${path}: field 'sigma' must hold 'fixed' or 'regression'`);
+  if (m.largestComponent !== undefined && typeof m.largestComponent !== 'boolean')
+    throw new ModelFolderError(`${path}: field 'largestComponent' must be true or false`);
+  if (m.refinePasses !== undefined && !(Number.isInteger(m.refinePasses) && m.refinePasses >= 0))
+    throw new ModelFolderError(`${path}: field 'refinePasses' must be an integer ≥ 0`);
   return m;
 }
 
@@ -223,7 +233,14 @@ export function segmenterFromManifest(
       `${joinPath(where, SEGMENTER_MANIFEST)}: field 'sigma' is invalid (${(e as Error).message})`,
     );
   }
-  return new MyocardiumSegmenter({ ...stages, sigma, frame: manifest.frame, threshold: manifest.threshold });
+  return new MyocardiumSegmenter({
+    ...stages,
+    sigma,
+    frame: manifest.frame,
+    threshold: manifest.threshold,
+    largestComponent: manifest.largestComponent === true,
+    refinePasses: manifest.refinePasses ?? 0,
+  });
 }
 
 /**

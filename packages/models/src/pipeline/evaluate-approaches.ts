@@ -140,7 +140,8 @@ export interface ApproachRow {
 }
 
 /** Options of {@link evaluateApproaches}. */
-export interface EvaluateApproachesOptions extends Pick<TrainSegmenterOptions, 'preset' | 'ratios'> {
+export interface EvaluateApproachesOptions
+  extends Pick<TrainSegmenterOptions, 'preset' | 'ratios' | 'trainer'> {
   /** Seeded runs (split and training), default 1; the paper used 10. */
   runs?: number;
   /** Seed of run 0; run `r` uses `seed + r` (default 0). */
@@ -238,7 +239,13 @@ export async function evaluateApproaches(
   for (let run = 0; run < runs; run++) {
     const runSeed = seed + run;
     const progress = onProgress && ((p: PipelineProgress) => onProgress({ ...p, run }));
-    const trained = await trainSegmenter(slices, { preset, seed: runSeed, ratios, onProgress: progress });
+    const trained = await trainSegmenter(slices, {
+      preset,
+      seed: runSeed,
+      ratios,
+      onProgress: progress,
+      trainer: options.trainer,
+    });
     const testIds = new Set(trained.split.validation);
     const trainIds = new Set(trained.split.train);
     const test = slices.flatMap((s, index) => (testIds.has(s.patientId) ? [{ s, index }] : []));
@@ -255,6 +262,7 @@ export async function evaluateApproaches(
         seed: runSeed + 2,
         balanceClasses: preset.balanceBaselines,
         onProgress: progress,
+        trainer: options.trainer,
       });
       const masks = await predictWholeImage(
         model,

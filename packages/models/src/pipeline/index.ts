@@ -19,6 +19,7 @@ export {
   type PipelineCheckpoint,
 } from './pipeline-checkpoint';
 export { prepareInput } from './preprocess';
+export { checkPresetOverride, PresetError } from './preset-check';
 export {
   PAPER_PRESET,
   type PipelinePreset,
@@ -26,6 +27,8 @@ export {
   type PresetOverride,
   QUICK_PRESET,
   resolvePreset,
+  type StageSettings,
+  segmenterPreset,
 } from './presets';
 export {
   MyocardiumSegmenter,

@@ -77,6 +77,58 @@ describe('MyocardiumSegmenter with oracle stages', () => {
     expect(dice(smooth.mask, myo)).toBeGreaterThanOrEqual(dice(sharp.mask, myo) - 0.005);
   });
 
+  it('largestComponent drops a stray blob inside the crop and keeps the ring', async () => {
+    const { image, myo } = slice(80, 80, 40, 40, 10, 16);
+    // a 3×3 blob of myocardium intensity inside the crop's frame, 4 px away from the ring
+    for (let y = 23; y < 26; y++) for (let x = 23; x < 26; x++) image.set(y, x, 0.5);
+    const run = async (largestComponent: boolean) =>
+      new MyocardiumSegmenter({
+        localizer: oracle([96, 96], 0.25, 2),
+        segmenter: oracle([64, 64], 0.25, 0.75),
+        sigma: 0,
+        largestComponent,
+      }).segment(image);
+    const plain = await run(false);
+    const cleaned = await run(true);
+    expect(plain.mask.get(24, 24)).toBe(1);
+    expect(cleaned.mask.get(24, 24)).toBe(0);
+    expect(dice(cleaned.mask, myo)).toBeGreaterThan(dice(plain.mask, myo));
+    expect(dice(cleaned.mask, myo)).toBeGreaterThan(0.9);
+  });
+
+  it('refinement passes re-crop around the myocardium when the localizer’s region is far too large', async () => {
+    const { image, myo } = slice(240, 240, 150, 100, 10, 16);
+    const everything = oracle([96, 96], -1, 2); // the whole image is "the region"
+    const run = (refinePasses: number, segmenter: SegmentationStage = oracle([64, 64], 0.25, 0.75)) =>
+      new MyocardiumSegmenter({ localizer: everything, segmenter, sigma: 0, refinePasses }).segment(image);
+    const once = await run(0);
+    const refined = await run(2);
+    const side = (r: typeof once) => (r.cropBox ? r.cropBox.x1 - r.cropBox.x0 : 0);
+    expect(side(once)).toBeGreaterThan(240); // the whole image plus the frame
+    expect(side(refined)).toBeLessThan(60);
+    expect(dice(refined.mask, myo)).toBeGreaterThan(0.9);
+    expect(dice(refined.mask, myo)).toBeGreaterThan(dice(once.mask, myo) + 0.1);
+    // a refinement that finds nothing keeps the first pass's result
+    const blindAfterFirst = oracle([64, 64], 0.25, 0.75);
+    const predict = blindAfterFirst.predict.bind(blindAfterFirst);
+    blindAfterFirst.predict = async (images) =>
+      blindAfterFirst.calls === 0
+        ? predict(images)
+        : images.map(() => ndarray(new Float32Array(64 * 64), [64, 64]));
+    const kept = await run(1, blindAfterFirst);
+    expect(kept.found).toBe(true);
+    expect(Array.from(kept.mask.data)).toEqual(Array.from(once.mask.data));
+    expect(
+      () =>
+        new MyocardiumSegmenter({
+          localizer: everything,
+          segmenter: everything,
+          sigma: 0,
+          refinePasses: 1.5,
+        }),
+    ).toThrow(/refinePasses must be an integer/);
+  });
+
   it('an image where the localizer finds nothing gives empty masks and found: false', async () => {
     const empty = ndarray(new Float32Array(50 * 60), [50, 60]);
     const seg = make();

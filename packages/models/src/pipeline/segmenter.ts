@@ -1,5 +1,6 @@
 import {
   type Box,
+  largestConnectedComponent,
   type Mask,
   type NumericNdArray,
   pasteMask,
@@ -24,6 +25,17 @@ export interface SegmenterOptions {
   frame?: number;
   /** Probability threshold of both stages (default 0.5). */
   threshold?: number;
+  /**
+   * Keep only the largest 8-connected component of the segmenter's mask, before it is restored (default false,
+   * as in the paper).
+   */
+  largestComponent?: boolean;
+  /**
+   * Refinement passes after the first (default 0, as in the paper): each crops again around the previous pass's
+   * myocardium (with the frame) and segments that crop, which corrects crops that a coarse localizer made too
+   * large or off-centre. A pass that finds no myocardium keeps the previous result.
+   */
+  refinePasses?: number;
 }
 
 /** Where the time of one {@link MyocardiumSegmenter.segment} call went, in ms. */
@@ -44,11 +56,14 @@ export interface SegmentResult {
   mask: Mask;
   /** The localizer's region (myocardium ∪ LV cavity) at the input's size `[H, W]`. */
   regionMask: Mask;
-  /** The square crop in image pixels (may reach past the edge); `null` when nothing was found. */
+  /**
+   * The square crop in image pixels (may reach past the edge) of the last pass (see
+   * {@link SegmenterOptions.refinePasses}); `null` when nothing was found.
+   */
   cropBox: Box | null;
   /** The σ used to restore the mask; `null` when nothing was found. */
   sigma: number | null;
-  /** The segmenter's 0/1 mask at its input size (before restoring); absent when nothing was found. */
+  /** The segmenter's 0/1 mask at its input size (before restoring), of the last pass; absent when nothing was found. */
   lowRes?: Mask;
   /** False when the localizer found no region: then both masks are empty. */
   found: boolean;
@@ -83,6 +98,10 @@ export class MyocardiumSegmenter {
   readonly frame: number;
   /** The probability threshold. */
   readonly threshold: number;
+  /** Whether the segmenter's mask keeps only its largest connected component. */
+  readonly largestComponent: boolean;
+  /** Refinement passes after the first. */
+  readonly refinePasses: number;
 
   /** @param options - the two stages, the σ rule and the crop settings. */
   constructor(options: SegmenterOptions) {
@@ -100,6 +119,11 @@ export class MyocardiumSegmenter {
     this.sigma = options.sigma;
     this.frame = frame;
     this.threshold = threshold;
+    this.largestComponent = options.largestComponent ?? false;
+    const { refinePasses = 0 } = options;
+    if (!(Number.isInteger(refinePasses) && refinePasses >= 0))
+      throw new RangeError(`MyocardiumSegmenter: refinePasses must be an integer ≥ 0, got ${refinePasses}`);
+    this.refinePasses = refinePasses;
   }
 
   /** The σ for a crop `width` pixels wide. */
@@ -147,13 +171,7 @@ export class MyocardiumSegmenter {
     const regions = probs.map((p, i) =>
       regionFromProbabilities(p, [images[i].shape[0], images[i].shape[1]], this.threshold),
     );
-    const crops = regions.map((region, i) => cropAroundRegion(images[i], region, this.frame));
     const t1 = performance.now();
-
-    const segSize = this.segmenter.inputSize;
-    const found = crops.flatMap((c, i) => (c ? [{ i, ...c }] : []));
-    const segProbs = await this.segmenter.predict(found.map((c) => resize(c.crop, [segSize[0], segSize[1]])));
-    const t2 = performance.now();
 
     const results: SegmentResult[] = images.map((img, i) => {
       const shape: [number, number] = [img.shape[0], img.shape[1]];
@@ -166,25 +184,47 @@ export class MyocardiumSegmenter {
         timings: { localizeMs: 0, segmentMs: 0, restoreMs: 0, totalMs: 0 },
       };
     });
-    found.forEach((c, k) => {
-      const side = c.box.x1 - c.box.x0;
-      const sigma = this.sigmaFor(side);
-      const lowRes = thresholdMap(segProbs[k], this.threshold);
-      const restored = restoreMask(lowRes, [side, side], { sigma });
-      const r = results[c.i];
-      r.mask = pasteMask(restored, c.box, [images[c.i].shape[0], images[c.i].shape[1]]);
-      r.cropBox = c.box;
-      r.lowRes = lowRes;
-      r.sigma = sigma;
-      r.found = true;
-    });
+    // pass 0 crops around the localizer's regions; each refinement pass around the previous pass's mask
+    let around: readonly Mask[] = regions;
+    let pending = images.map((_, i) => i);
+    let segmentMs = 0;
+    for (let pass = 0; pass <= this.refinePasses && pending.length > 0; pass++) {
+      const ta = performance.now();
+      const crops = pending.flatMap((i) => {
+        const c = cropAroundRegion(images[i], around[i], this.frame);
+        return c ? [{ i, ...c }] : [];
+      });
+      const segSize = this.segmenter.inputSize;
+      const segProbs = await this.segmenter.predict(
+        crops.map((c) => resize(c.crop, [segSize[0], segSize[1]])),
+      );
+      segmentMs += performance.now() - ta;
+      const next: Mask[] = [...around];
+      pending = [];
+      crops.forEach((c, k) => {
+        const side = c.box.x1 - c.box.x0;
+        const sigma = this.sigmaFor(side);
+        const thresholded = thresholdMap(segProbs[k], this.threshold);
+        const lowRes = this.largestComponent ? largestConnectedComponent(thresholded) : thresholded;
+        const mask = pasteMask(restoreMask(lowRes, [side, side], { sigma }), c.box, [
+          images[c.i].shape[0],
+          images[c.i].shape[1],
+        ]);
+        // a refinement that loses the myocardium keeps the previous pass's result
+        if (pass > 0 && !mask.data.includes(1)) return;
+        Object.assign(results[c.i], { mask, cropBox: c.box, lowRes, sigma, found: true });
+        next[c.i] = mask;
+        pending.push(c.i);
+      });
+      around = next;
+    }
     const t3 = performance.now();
     const n = images.length || 1;
     for (const r of results) {
       r.timings = {
         localizeMs: (t1 - t0) / n,
-        segmentMs: (t2 - t1) / n,
-        restoreMs: (t3 - t2) / n,
+        segmentMs: segmentMs / n,
+        restoreMs: (t3 - t1 - segmentMs) / n,
         totalMs: (t3 - t0) / n,
       };
       if (spacing) r.areaMm2 = r.mask.data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1];

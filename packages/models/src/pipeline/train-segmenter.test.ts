@@ -1,9 +1,11 @@
 import '@tensorflow/tfjs-backend-wasm';
 import { dice, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
+import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticSlices } from '../../test/synthetic-slices';
 import { registerWasmTrainingKernels } from '../kernels';
+import { type StageTrainerFactory, trainBatch } from '../training/train-step';
 import { evaluateApproaches, TABLE1 } from './evaluate-approaches';
 import type { PresetOverride } from './presets';
 import { type PipelineProgress, trainSegmenter } from './train-segmenter';
@@ -61,10 +63,29 @@ describe('trainSegmenter (tiny models, tiny cohort)', () => {
 describe('evaluateApproaches (tiny models, tiny cohort)', () => {
   it("returns Table 1's five rows, scored on held-out patients", async () => {
     const slices = syntheticSlices({ patients: 10, slicesPerPatient: 2, size: [40, 44], seed: 5 });
+    // a trainer that counts: each of the four networks gets its own, used for every step, then disposed
+    const made: { model: LayersModel; steps: number; disposed: boolean }[] = [];
+    const trainer: StageTrainerFactory = async (model) => {
+      const entry = { model, steps: 0, disposed: false };
+      made.push(entry);
+      return {
+        trainBatch: (m, ...rest) => {
+          expect(m).toBe(model);
+          entry.steps++;
+          return trainBatch(m, ...rest);
+        },
+        dispose: () => {
+          entry.disposed = true;
+        },
+      };
+    };
     const { rows, scores } = await evaluateApproaches(slices, {
       preset: { ...TINY_PRESET, epochs: 2 },
       seed: 2,
+      trainer,
     });
+    expect(made).toHaveLength(4);
+    for (const m of made) expect(m.steps > 0 && m.disposed).toBe(true);
     expect(rows.map((r) => r.approach)).toEqual(TABLE1.map((t) => t.approach));
     for (const row of rows) {
       expect(row.slices).toBe(4); // 2 validation patients × 2 slices

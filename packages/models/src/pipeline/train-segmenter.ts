@@ -22,9 +22,10 @@ import { type SegmentationSample, segmentationData } from '../training/data';
 import { type FineTuneResult, fineTune } from '../training/fine-tune';
 import { assignWeights, type FineTuneCheckpoint } from '../training/fine-tune-checkpoint';
 import { diceCrossEntropyLoss } from '../training/losses';
+import type { StageTrainerFactory } from '../training/train-step';
 import type { LabeledSlice } from './labeled-slice';
 import { checkResumable, copyWeights, type PipelineCheckpoint } from './pipeline-checkpoint';
-import { type PipelinePreset, type PresetOverride, resolvePreset } from './presets';
+import { type PipelinePreset, type PresetOverride, resolvePreset, segmenterPreset } from './presets';
 import { MyocardiumSegmenter } from './segmenter';
 import { tfStage } from './stage';
 
@@ -70,6 +71,13 @@ export interface TrainSegmenterOptions {
    * result equals the uninterrupted run's. The caller keeps ownership of its tensors.
    */
   resume?: PipelineCheckpoint;
+  /**
+   * Makes each network's optimizer step (default: `trainBatch` on the calling thread). Under Node,
+   * `(model) => createDataParallelTrainer(model)` from `@myoseg/node` spreads every step over worker threads.
+   * BatchNorm then normalizes each worker's rows separately, so the weights depend on the worker count (a run
+   * and its resumption must use the same).
+   */
+  trainer?: StageTrainerFactory;
 }
 
 /** Patient ids on each side of the 60/20/20 split. */
@@ -236,6 +244,8 @@ export interface TrainStageOptions {
   onCheckpoint?: (checkpoint: FineTuneCheckpoint) => void | Promise<void>;
   /** Resume from such a state (see `fineTune`'s `resume`). */
   resume?: FineTuneCheckpoint;
+  /** Makes the network's optimizer step (see {@link TrainSegmenterOptions.trainer}). */
+  trainer?: StageTrainerFactory;
 }
 
 /** The untrained U-Net of one stage: the preset's encoder and width at `size`, seeded. */
@@ -310,6 +320,7 @@ export async function trainStage(
     },
   };
   const classWeights = options.balanceClasses ? balancedClassWeights(samples, numClasses) : undefined;
+  const trainer = await options.trainer?.(model);
   const history = await fineTune(model, data, {
     loss: classWeights ? (yTrue, yPred) => diceCrossEntropyLoss(yTrue, yPred, { classWeights }) : undefined,
     frozenEpochs: preset.frozenEpochs,
@@ -321,7 +332,8 @@ export async function trainStage(
     callbacks: [progress, ...(options.callbacks ?? [])],
     onCheckpoint: options.onCheckpoint,
     resume: options.resume,
-  });
+    trainBatch: trainer?.trainBatch,
+  }).finally(() => trainer?.dispose());
   onProgress?.({ stage: name, event: 'done' });
   return { model, history };
 }
@@ -373,6 +385,7 @@ export async function trainSegmenter(
         seed,
         onProgress,
         callbacks: options.callbacks,
+        trainer: options.trainer,
         resume: resume?.current,
         onCheckpoint: checkpoint && ((current) => checkpoint({ ...run, stage: 'localizer', current })),
       },
@@ -384,12 +397,13 @@ export async function trainSegmenter(
     segmenterSamples(train, preset, seed),
     segmenterSamples(validation, { ...preset, jitterCopies: 0 }, seed),
     {
-      preset,
+      preset: segmenterPreset(preset),
       size: preset.segmenterSize,
       numClasses: 2,
       seed: seed + 1,
       onProgress,
       callbacks: options.callbacks,
+      trainer: options.trainer,
       resume: resume?.stage === 'segmenter' ? resume.current : undefined,
       onCheckpoint:
         checkpoint &&
@@ -409,6 +423,8 @@ export async function trainSegmenter(
     segmenter: tfStage(seg.model, stageOptions),
     sigma: 0,
     frame: preset.frame,
+    largestComponent: preset.largestComponent,
+    refinePasses: preset.refinePasses,
   });
   const sigmaSamples = await fitSigmaSamples(draft, sigmaSet.length > 0 ? sigmaSet : validation);
   onProgress?.({ stage: 'sigma', event: 'done' });
@@ -426,6 +442,8 @@ export async function trainSegmenter(
       segmenter: draft.segmenter,
       sigma,
       frame: preset.frame,
+      largestComponent: preset.largestComponent,
+      refinePasses: preset.refinePasses,
     }),
     localizerModel: loc.model,
     segmenterModel: seg.model,

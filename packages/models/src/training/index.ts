@@ -68,6 +68,8 @@ export {
   type BatchGradients,
   computeGradients,
   type GroupHyper,
+  type StageTrainer,
+  type StageTrainerFactory,
   type TrainBatch,
   trainBatch,
 } from './train-step';

@@ -117,6 +117,23 @@ export async function trainBatch(
 /** One optimizer step of a model on a batch: {@link trainBatch}'s signature, which a data-parallel step keeps. */
 export type TrainBatch = typeof trainBatch;
 
+/**
+ * How one network trains, when not on the calling thread alone: its optimizer step and how to release what the
+ * step holds (worker threads). `@myoseg/node`'s `createDataParallelTrainer(model)` returns one.
+ */
+export interface StageTrainer {
+  /** Replaces {@link trainBatch} for this network (its `model` argument is always the network it was made for). */
+  readonly trainBatch: TrainBatch;
+  /** Called once the network's training ends, failed or not. */
+  dispose(): void | Promise<void>;
+}
+
+/**
+ * Makes the {@link StageTrainer} of a network that is about to train; the pipeline's trainers call it once per
+ * network, e.g. `(model) => createDataParallelTrainer(model, { replicas: 2 })`.
+ */
+export type StageTrainerFactory = (model: LayersModel) => Promise<StageTrainer>;
+
 /** A copy of every weight of the model (trainable or not, BatchNorm statistics included). */
 export function snapshotWeights(model: LayersModel): { restore(): void; dispose(): void } {
   const variables = model.weights.map((w) => w.read() as tf.Variable);

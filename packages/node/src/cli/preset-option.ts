@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import type { PresetOverride } from '@myoseg/models';
+import { checkPresetOverride, type PresetOverride } from '@myoseg/models';
 import { InputError } from '../errors';
 
 /**
  * Resolves `--preset`: `quick`, `paper`, or a `.json` file holding a preset override
  * (`{ "base": "quick", "epochs": 8, … }`); from code, an override passes through.
  *
- * @throws InputError naming the option and the file when it is neither.
+ * @throws InputError naming the option and the file when it is neither, or (naming the field) when the file
+ *   holds an unknown field or a value of the wrong kind.
  */
 export async function presetOption(
   preset: string | PresetOverride,
@@ -17,9 +18,16 @@ export async function presetOption(
   const text = await readFile(preset, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new InputError(`--preset ${preset}: cannot read (${e.code ?? e.message})`);
   });
+  let override: PresetOverride;
   try {
-    return JSON.parse(text) as PresetOverride;
+    override = JSON.parse(text) as PresetOverride;
   } catch (e) {
     throw new InputError(`--preset ${preset}: not valid JSON (${(e as Error).message})`);
   }
+  try {
+    checkPresetOverride(override, `--preset ${preset}`);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  return override;
 }

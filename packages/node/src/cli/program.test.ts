@@ -350,6 +350,17 @@ describe('myoseg CLI', () => {
     const { io, err } = captureIo();
     expect(await main(['synth', '--patients', 'x', '--out', dir], io)).toBe(2);
     expect(err.join('\n')).toMatch(/--patients must be an integer/);
+    const threads = captureIo();
+    const args = ['--backend', 'cpu', 'train', '--data', dir, '--out', join(dir, 'm'), '--threads', '2'];
+    expect(await main(args, threads.io)).toBe(2);
+    expect(threads.err.at(-1)).toMatch(/--threads 2: training threads run the wasm backend; cpu uses/);
+    const badField = join(dir, 'bad-preset.json');
+    await writeFile(badField, JSON.stringify({ base: 'quick', epochs: 'ten' }));
+    const preset = captureIo();
+    expect(await main(['demo', '--preset', badField, '--out', join(dir, 'd')], preset.io)).toBe(2);
+    expect(preset.err.at(-1)).toMatch(
+      /--preset .*bad-preset\.json: field 'epochs' must be an integer ≥ 0, got "ten"/,
+    );
     const forced = captureIo({ MYOSEG_BACKEND: 'tfjs-node-gpu' });
     expect(await main(['doctor'], forced.io)).toBe(2);
     expect(forced.err).toEqual([

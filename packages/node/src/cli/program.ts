@@ -16,6 +16,9 @@ const integer = (name: string, min: number) => (value: string) => {
   return n;
 };
 
+const THREADS_HELP =
+  'training threads on the wasm backend (default: one per core, at most one per 4 rows of a batch)';
+
 /** Errors that are the user's input, printed as one line with exit code 2. */
 const INPUT_ERRORS = [
   'InputError',
@@ -70,6 +73,7 @@ Examples:
     .option('--seed <n>', 'seed of data, split and training', integer('--seed', 0), 0)
     .option('--runs <n>', 'seeded runs (the paper: 10)', integer('--runs', 1), 1)
     .option('--out <dir>', 'output folder', './myoseg-demo')
+    .option('--threads <n>', THREADS_HELP, integer('--threads', 1))
     .action(async (o) => run(() => demoCommand(io, { ...o, ...global() }))());
 
   program
@@ -95,6 +99,7 @@ Examples:
     .option('--seed <n>', 'seed of split and training', integer('--seed', 0), 0)
     .option('--no-filters', "keep every slice (skip the paper's quality filters)")
     .option('--resume', 'go on from <out>.checkpoint (same data, preset and seed) to the same result')
+    .option('--threads <n>', `${THREADS_HELP}; resume with the same`, integer('--threads', 1))
     .action(async (o) =>
       run(() => trainCommand(io, { ...o, noFilters: o.filters === false, ...global() }))(),
     );

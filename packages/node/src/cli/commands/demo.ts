@@ -15,6 +15,7 @@ import { ensureOutputFolder } from '../output';
 import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
 import { buildRunReport, formatTable1, scoresCsv } from '../run-outputs';
+import { trainingThreadsOption } from '../threads-option';
 
 /** Options of `myoseg demo`. */
 export interface DemoOptions {
@@ -34,6 +35,8 @@ export interface DemoOptions {
   backend?: string;
   /** Inference runtime of the saved model: `auto` (default), `onnxruntime` or `tfjs`. */
   runtime?: string;
+  /** Training threads (wasm backend; default one per core, at most one per 4 rows of a batch). */
+  threads?: number;
 }
 
 /**
@@ -53,6 +56,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   io.err(
     `backend: ${backend.choice}${backend.choice === 'wasm' ? ` (${backend.threads} thread, SIMD ${backend.simd ? 'on' : 'off'})` : ''}`,
   );
+  const { threads, trainer } = trainingThreadsOption(io, backend, preset, options.threads);
 
   let t0 = performance.now();
   const dataDir = join(out, 'data');
@@ -81,6 +85,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
     preset,
     runs: options.runs,
     seed: options.seed,
+    trainer,
     onProgress: progressPrinter(io, { json: options.json }),
     onTrained: async (trained, run) => {
       if (run !== 0) return;
@@ -107,7 +112,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
     slices: filtered.kept,
     masks: new Map(testIndices.map((i, k) => [i, masks[k].mask])),
     timings,
-    backend: `${backend.choice}; inference on ${loaded.runtime}`,
+    backend: `${backend.choice}, training on ${threads} thread${threads === 1 ? '' : 's'}; inference on ${loaded.runtime}`,
     cohort: {
       patients: cohort.patients.length,
       slices: samples.length,

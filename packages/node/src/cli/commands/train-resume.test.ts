@@ -46,6 +46,8 @@ const train = (out: string, ...extra: string[]) => [
   out,
   '--seed',
   '1',
+  '--threads',
+  '2', // training threads (each worker trains 2 rows): a resumed run must still end where the whole one does
   ...extra,
 ];
 
@@ -75,7 +77,7 @@ const weightsOf = async (folder: string) => {
 describe('myoseg train: kill -9 mid-run, then --resume', () => {
   it('ends with the same model as an uninterrupted run, and removes its checkpoint', async () => {
     const whole = join(dir, 'whole');
-    await run(process.execPath, train(whole));
+    expect((await run(process.execPath, train(whole))).stderr).toMatch(/^training: 2 threads$/m);
     expect(await readdir(dir)).not.toContain('whole.checkpoint');
 
     const killed = join(dir, 'killed');

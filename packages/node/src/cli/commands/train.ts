@@ -8,6 +8,7 @@ import {
   type PipelineCheckpoint,
   type PresetOverride,
   readCheckpointFiles,
+  type StageTrainerFactory,
   type TrainingCallback,
   trainSegmenter,
 } from '@myoseg/models';
@@ -20,6 +21,7 @@ import type { CliIo } from '../io';
 import { ensureOutputFolder } from '../output';
 import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
+import { trainingThreadsOption } from '../threads-option';
 
 /** Options of `myoseg train`. */
 export interface TrainOptions {
@@ -39,6 +41,11 @@ export interface TrainOptions {
   json?: boolean;
   /** Force a backend. */
   backend?: string;
+  /**
+   * Training threads (wasm backend; default one per core, at most one per 4 rows of a batch). The weights depend
+   * on it (BatchNorm per thread): resume with the same count.
+   */
+  threads?: number;
   /** Where Ctrl-C comes from (default: the process's SIGINT). */
   interrupt?: { on(listener: () => void): void; off(listener: () => void): void };
 }
@@ -68,9 +75,10 @@ export async function trainCommand(io: CliIo, options: TrainOptions): Promise<nu
   await ensureOutputFolder(dirname(options.out));
   const backend = await initBackend({ prefer: options.backend as never, env: io.env });
   io.err(`backend: ${backend.choice}`);
+  const { trainer } = trainingThreadsOption(io, backend, preset, options.threads);
   const resume = options.resume ? await readResume(options.out) : undefined;
   try {
-    return await train(io, options, preset, resume);
+    return await train(io, options, preset, resume, trainer);
   } finally {
     if (resume) disposePipelineCheckpoint(resume);
   }
@@ -81,6 +89,7 @@ async function train(
   options: TrainOptions,
   preset: 'quick' | 'paper' | PresetOverride,
   resume: PipelineCheckpoint | undefined,
+  trainer: StageTrainerFactory | undefined,
 ): Promise<number> {
   const cohort = await loadAcdc(options.data, { onError: 'skip' });
   for (const s of cohort.skipped) io.err(`skipped ${s.patient}: ${s.file}: ${s.reason}`);
@@ -123,6 +132,7 @@ async function train(
       onProgress: progressPrinter(io, options),
       callbacks: [stopper],
       resume,
+      trainer,
       checkpoint: async (c) => {
         await writeFolderAtomic(checkpointDir, await checkpointFiles(c));
         if (!options.json)

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { checkPresetOverride, PresetError } from './preset-check';
+import { PAPER_PRESET, QUICK_PRESET, resolvePreset } from './presets';
+
+describe('checkPresetOverride / resolvePreset', () => {
+  it('accepts both named presets and overrides of them', () => {
+    for (const p of [PAPER_PRESET, QUICK_PRESET]) expect(() => checkPresetOverride({ ...p })).not.toThrow();
+    const p = resolvePreset({ base: 'paper', epochs: 3, segmenter: { batchSize: 4 } });
+    expect([p.encoder, p.epochs, p.segmenter]).toEqual(['resnet34', 3, { batchSize: 4 }]);
+  });
+
+  it("a top-level training field sets both networks; the override's segmenter sets the segmenter's own", () => {
+    expect(resolvePreset('quick').segmenter).toEqual({ epochs: 16, batchSize: 8 });
+    expect(resolvePreset({ base: 'quick', epochs: 2 }).segmenter).toEqual({ batchSize: 8 });
+    expect(resolvePreset({ base: 'quick', epochs: 2, batchSize: 4 }).segmenter).toBeUndefined();
+    const own = resolvePreset({ base: 'quick', epochs: 2, segmenter: { epochs: 5 } });
+    expect([own.epochs, own.segmenter]).toEqual([2, { epochs: 5, batchSize: 8 }]);
+    expect(resolvePreset({ base: 'quick', zoomCopies: 0 }).segmenter).toEqual({ epochs: 16, batchSize: 8 });
+  });
+
+  it('names the field, what it must be and what it was', () => {
+    const cases: [unknown, RegExp][] = [
+      [{ epochs: 'ten' }, /tiny\.json: field 'epochs' must be an integer ≥ 0, got "ten"/],
+      [{ epoch: 3 }, /unknown field 'epoch' \(known: widthMultiplier, /],
+      [{ localizerSize: [96] }, /field 'localizerSize' must be \[height, width\]/],
+      [{ encoder: 'resnet50' }, /field 'encoder' must be 'resnet34' or 'resnet18', got "resnet50"/],
+      [{ segmenter: { epochs: -1 } }, /field 'segmenter\.epochs' must be an integer ≥ 0, got -1/],
+      [{ segmenter: { frame: 0.2 } }, /unknown field 'segmenter\.frame'/],
+      [{ base: 'fast' }, /field 'base' must be 'paper' or 'quick'/],
+      [{ cropJitter: 1 }, /field 'cropJitter' must be a number in \[0, 1\)/],
+      [[1, 2], /tiny\.json: must be an object/],
+    ];
+    for (const [override, message] of cases) {
+      expect(() => checkPresetOverride(override, 'tiny.json')).toThrow(PresetError);
+      expect(() => checkPresetOverride(override, 'tiny.json')).toThrow(message);
+    }
+    expect(() => resolvePreset('fast' as 'quick')).toThrow(/preset: unknown preset 'fast'/);
+    expect(() => resolvePreset({ batchSize: 0 })).toThrow(/field 'batchSize' must be an integer ≥ 1, got 0/);
+  });
+});
