@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 describe('trainSegmenter (tiny models, tiny cohort)', () => {
-  it('trains both stages, fits σ from data, and segments held-out slices without leaking tensors', async () => {
+  it('trains both stages, fits σ from data, and segments held-out slices without leaking tensors (200 calls)', async () => {
     const slices = syntheticSlices({ patients: 10, slicesPerPatient: 3, size: [48, 56], seed: 1 });
     const events: PipelineProgress[] = [];
     const trained = await trainSegmenter(slices, {
@@ -49,8 +49,11 @@ describe('trainSegmenter (tiny models, tiny cohort)', () => {
     const held = slices.filter((s) => trained.split.validation.includes(s.patientId));
     const before = tf.memory().numTensors;
     const results = await trained.segmenter.segmentBatch(held.map((s) => s.image));
-    for (let i = 0; i < 3; i++) await trained.segmenter.segment(held[0].image);
     expect(tf.memory().numTensors).toBe(before);
+    // 200 calls, each the localizer and three segmenter passes (quick's refinement): not one tensor left behind
+    for (let i = 0; i < 200; i++) await trained.segmenter.segment(held[i % held.length].image);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(trained.segmenter.refinePasses).toBe(2);
     const scores = results.map((r, i) => dice(r.mask, selectLabels(held[i].mask, MYOCARDIUM_LABELS)));
     expect(results[0].mask.shape).toEqual([48, 56]);
     // tiny nets, few epochs: learning must be real, not perfect
