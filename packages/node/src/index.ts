@@ -9,7 +9,7 @@ export {
 export { type CliIo, EXIT } from './cli/io';
 export { main } from './cli/program';
 export { BackendUnavailableError, InputError } from './errors';
-export { writeFolderAtomic } from './files/atomic';
+export { recoverFolderAtomic, writeFolderAtomic } from './files/atomic';
 export { diskReader, fileHandler } from './files/model-files';
 export {
   type InferenceRuntime,

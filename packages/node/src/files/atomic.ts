@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 const suffix = () => randomBytes(4).toString('hex');
@@ -40,4 +40,31 @@ export async function writeFolderAtomic(
     await rm(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * Undoes an interrupted swap of {@link writeFolderAtomic}: a process killed between its two renames leaves no
+ * `dir`, but the previous, complete version under `.<name>.old-*` beside it, which this moves back to `dir`
+ * (the newest, if there are several). Nothing happens when `dir` exists or nothing waits.
+ *
+ * @returns whether a previous version was moved back.
+ */
+export async function recoverFolderAtomic(dir: string): Promise<boolean> {
+  const exists = await stat(dir).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return false;
+  const parent = dirname(dir);
+  const prefix = `.${basename(dir)}.old-`;
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const olds = await Promise.all(
+    names
+      .filter((n) => n.startsWith(prefix))
+      .map(async (n) => ({ path: join(parent, n), mtime: (await stat(join(parent, n))).mtimeMs })),
+  );
+  const newest = olds.sort((a, b) => b.mtime - a.mtime)[0];
+  if (newest === undefined) return false;
+  await rename(newest.path, dir);
+  return true;
 }

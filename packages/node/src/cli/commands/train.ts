@@ -14,7 +14,7 @@ import {
 } from '@myoseg/models';
 import { initBackend } from '../../backend';
 import { InputError } from '../../errors';
-import { writeFolderAtomic } from '../../files/atomic';
+import { recoverFolderAtomic, writeFolderAtomic } from '../../files/atomic';
 import { diskReader } from '../../files/model-files';
 import { saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
@@ -56,6 +56,7 @@ export const checkpointFolder = (out: string): string => `${out.replace(/[/\\]+$
 /** Reads `<out>.checkpoint/` for `--resume`, or says where it was looked for. */
 async function readResume(out: string): Promise<PipelineCheckpoint> {
   const dir = checkpointFolder(out);
+  await recoverFolderAtomic(dir); // a kill in the instant a checkpoint replaced the previous one
   return readCheckpointFiles(diskReader(dir), dir).catch((e: Error) => {
     throw new InputError(
       `--resume: no usable checkpoint in ${dir} (${e.message}); it is written after every epoch of \`myoseg train --out ${out}\``,
