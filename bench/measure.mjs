@@ -15,7 +15,13 @@ import {
   trainBatch,
   unetLayerGroups,
 } from '@myoseg/models';
-import { createDataParallelTrainer, initBackend, loadOnnxRuntime, ortStage } from '@myoseg/node';
+import {
+  createDataParallelTrainer,
+  createOrtTrainer,
+  initBackend,
+  loadOnnxRuntime,
+  ortStage,
+} from '@myoseg/node';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import { convFlops, modelConvs, TRAIN_FLOPS_FACTOR } from './lib/flops.mjs';
@@ -54,14 +60,22 @@ async function time(fn, { runs, warmup }) {
   return { ms: median(all), runs: all };
 }
 
-/** A full-width U-Net, a batch, and one AdamW step on it (`replicas` > 1: data-parallel); `done` stops the workers. */
-async function trainingSetup(size, batch, replicas) {
+/**
+ * A full-width U-Net, a batch, and one AdamW step on it (`replicas` > 1: data-parallel; `ortThreads` > 0: on
+ * onnxruntime-node); `done` stops the workers or the sessions.
+ */
+async function trainingSetup(size, batch, replicas, ortThreads = 0) {
   const model = unet(size);
   const data = batchOf(size, batch);
   const params = trainableParameters(model, unetLayerGroups(model));
   const optimizer = new AdamW();
   const hyper = [0, 1, 2].map(() => HYPER);
-  const trainer = replicas > 1 ? await createDataParallelTrainer(model, { replicas }) : null;
+  const trainer =
+    ortThreads > 0
+      ? await createOrtTrainer(model, { intraOpNumThreads: ortThreads })
+      : replicas > 1
+        ? await createDataParallelTrainer(model, { replicas })
+        : null;
   const step = trainer ? trainer.trainBatch : trainBatch;
   return {
     model,
@@ -135,6 +149,13 @@ const measures = {
     const t = await time(step, { runs, warmup });
     await done();
     return { ...t, flops: TRAIN_FLOPS_FACTOR * forwardFlops(model, batch), heapMB: heapBytes() / 2 ** 20 };
+  },
+
+  async 'train-ort'({ size, batch, runs, warmup, threads }) {
+    const { model, step, done } = await trainingSetup(size, batch, 1, threads);
+    const t = await time(step, { runs, warmup });
+    await done();
+    return { ...t, flops: TRAIN_FLOPS_FACTOR * forwardFlops(model, batch) };
   },
 
   /** Our weights, an input and our eval-mode output, for unet_pytorch.py --check. */

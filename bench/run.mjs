@@ -1,7 +1,8 @@
 // `npm run bench` (repo root): a full-width ResNet-34 U-Net (buildUNet, 41.2 M parameters) on this CPU, our paths
 // against PyTorch in one run. Cells: inference and one AdamW train step (myoseg's dice + CE loss) at 64²×16 and
-// 256²×4, ms per batch (medians after warm-up). Ours: onnxruntime-node (inference), tfjs-wasm with myoseg's kernels
-// on one thread and data-parallel over worker threads (training). PyTorch: bench/baselines/unet_pytorch.py, the
+// 256²×4, ms per batch (medians after warm-up). Ours: onnxruntime-node (inference, and training through
+// exportTrainingOnnx's graphs), tfjs-wasm with myoseg's kernels on one thread and data-parallel over worker threads
+// (training). PyTorch: bench/baselines/unet_pytorch.py, the
 // same architecture (checked: our weights loaded by name give our outputs), CPU, the same thread count. Also the
 // machine's matmul peak, GFLOP/s per path, the two-step pipeline's ms per slice at the paper's sizes; with
 // --profile, the kernels of a one-thread train step; with --memory, 100 training steps at 256²×4 (wasm heap,
@@ -136,6 +137,11 @@ for (const [size, batch] of args.cells) {
     }),
   );
   const paths = [
+    {
+      path: 'onnxruntime-node',
+      threads: args.threads,
+      ...(await measure({ kind: 'train-ort', ...cell, threads: args.threads })),
+    },
     { path: 'tfjs-wasm', threads: 1, ...(await measure({ kind: 'train-wasm', ...cell, replicas: 1 })) },
   ];
   if (args.replicas > 1) {

@@ -1,2 +1,8 @@
 export { OnnxExportError } from './errors';
 export { type ExportOnnxOptions, exportOnnx, ONNX_IR_VERSION, ONNX_OPSET_VERSION } from './export-onnx';
+export {
+  exportTrainingOnnx,
+  type TrainingBatchNorm,
+  type TrainingGraphs,
+  type TrainingWeight,
+} from './training-graph';

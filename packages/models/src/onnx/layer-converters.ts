@@ -38,14 +38,14 @@ const ACTIVATIONS: Record<string, { op: string; attributes?: OnnxAttribute[] }> 
   softmax: { op: 'Softmax', attributes: [{ name: 'axis', int: 1 }] },
 };
 
-function fail(ctx: { layer: Layer }, message: string): never {
+export function fail(ctx: { layer: Layer }, message: string): never {
   throw new OnnxExportError(message, { name: ctx.layer.name, className: ctx.layer.getClassName() });
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** A config entry that is one number or two (`kernelSize`, `strides`, `size`), as `[y, x]`. */
-function pair(ctx: LayerContext, key: string): [number, number] {
+export function pair(ctx: LayerContext, key: string): [number, number] {
   const v = ctx.config[key];
   if (isNumber(v)) return [v, v];
   if (Array.isArray(v) && v.length === 2 && v.every(isNumber)) return [v[0], v[1]];
@@ -53,7 +53,10 @@ function pair(ctx: LayerContext, key: string): [number, number] {
 }
 
 /** A `[[top, bottom], [left, right]]` config entry (ZeroPadding2D's `padding`, Cropping2D's `cropping`). */
-function sides(ctx: LayerContext, key: string): { top: number; bottom: number; left: number; right: number } {
+export function sides(
+  ctx: LayerContext,
+  key: string,
+): { top: number; bottom: number; left: number; right: number } {
   const v = ctx.config[key];
   const ok = Array.isArray(v) && v.length === 2 && v.every((p) => Array.isArray(p) && p.length === 2);
   const flat = ok ? (v as number[][]).flat() : [];
@@ -64,7 +67,7 @@ function sides(ctx: LayerContext, key: string): { top: number; bottom: number; l
 }
 
 /** The ONNX axis of the layer's `axis` config (a tfjs axis of a rank-4 tensor, negative from the end). */
-function axis(ctx: LayerContext): number {
+export function axis(ctx: LayerContext): number {
   const a = ctx.config.axis;
   if (!Number.isInteger(a) || (a as number) < -4 || (a as number) > 3) {
     return fail(ctx, `config.axis must be an axis of a rank-4 tensor, got ${JSON.stringify(a)}`);
@@ -72,7 +75,7 @@ function axis(ctx: LayerContext): number {
   return NCHW_AXIS[((a as number) + 4) % 4];
 }
 
-function checkChannelsLast(ctx: LayerContext): void {
+export function checkChannelsLast(ctx: LayerContext): void {
   const format = ctx.config.dataFormat;
   if (format !== undefined && format !== 'channelsLast') {
     fail(ctx, `only dataFormat 'channelsLast' is supported, got '${String(format)}'`);
@@ -86,7 +89,7 @@ function samePadding(n: number, kernel: number, stride: number, dilation: number
 }
 
 /** `valid` (no padding) or TensorFlow's `same` padding of a window op, as ONNX `pads`. */
-function windowPads(
+export function windowPads(
   ctx: LayerContext,
   kernel: [number, number],
   stride: [number, number],

@@ -27,10 +27,15 @@ export interface OnnxTensor {
   data: Float32Array | BigInt64Array;
 }
 
-/** One `ValueInfoProto` of a float tensor; a string dimension is symbolic (`dim_param`, e.g. the batch). */
+/**
+ * One `ValueInfoProto` of a tensor; a string dimension is symbolic (`dim_param`, e.g. the batch), and without
+ * `shape` the rank is left open.
+ */
 export interface OnnxValueInfo {
   name: string;
-  shape: readonly (number | string)[];
+  shape?: readonly (number | string)[];
+  /** The element type (default float32). */
+  type?: 'float32' | 'int64';
 }
 
 /** One `GraphProto`. */
@@ -87,14 +92,16 @@ export function writeTensor(w: ProtoWriter, t: OnnxTensor): void {
   w.bytes(9, littleEndianBytes(t.data));
 }
 
-/** Writes a `ValueInfoProto` of a float tensor: `type.tensor_type { elem_type, shape }`. */
+/** Writes a `ValueInfoProto`: `type.tensor_type { elem_type, shape }`. */
 export function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
   w.string(1, v.name);
   w.message(2, (type) =>
     type.message(1, (tensor) => {
-      tensor.varint(1, DataType.FLOAT);
+      tensor.varint(1, v.type === 'int64' ? DataType.INT64 : DataType.FLOAT);
+      const dims = v.shape;
+      if (dims === undefined) return;
       tensor.message(2, (shape) => {
-        for (const d of v.shape) {
+        for (const d of dims) {
           shape.message(1, (dim) => (typeof d === 'number' ? dim.varint(1, d) : dim.string(2, d)));
         }
       });

@@ -318,6 +318,10 @@ describe('myoseg CLI', () => {
       runtime: 'onnxruntime-node',
       version: expect.stringMatching(/^1\./),
     });
+    expect(info.training).toMatch(/^training: onnxruntime-node 1\.\d+\.\d+, \d+ threads?$/);
+    const tfjs = captureIo();
+    expect(await main(['--runtime', 'tfjs', 'doctor'], tfjs.io)).toBe(0);
+    expect(tfjs.out.some((l) => /^training: tfjs wasm, 1 thread.* \(train, demo\)$/.test(l))).toBe(true);
   });
 
   it('--runtime picks the inference runtime of segment; a bad name is one line', async () => {
@@ -351,9 +355,14 @@ describe('myoseg CLI', () => {
     expect(await main(['synth', '--patients', 'x', '--out', dir], io)).toBe(2);
     expect(err.join('\n')).toMatch(/--patients must be an integer/);
     const threads = captureIo();
-    const args = ['--backend', 'cpu', 'train', '--data', dir, '--out', join(dir, 'm'), '--threads', '2'];
-    expect(await main(args, threads.io)).toBe(2);
-    expect(threads.err.at(-1)).toMatch(/--threads 2: training threads run the wasm backend; cpu uses/);
+    const args = ['--backend', 'cpu', '--runtime', 'tfjs', 'train', '--data', dir, '--out', join(dir, 'm')];
+    expect(await main([...args, '--threads', '2'], threads.io)).toBe(2);
+    expect(threads.err.at(-1)).toMatch(/--threads 2: tfjs training threads run the wasm backend; cpu uses/);
+    const runtime = captureIo();
+    expect(
+      await main(['--runtime', 'gpu', 'train', '--data', dir, '--out', join(dir, 'm')], runtime.io),
+    ).toBe(2);
+    expect(runtime.err.at(-1)).toMatch(/--runtime must be auto, onnxruntime, tfjs; got gpu/);
     const badField = join(dir, 'bad-preset.json');
     await writeFile(badField, JSON.stringify({ base: 'quick', epochs: 'ten' }));
     const preset = captureIo();

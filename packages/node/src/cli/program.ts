@@ -40,7 +40,7 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
     .option('--json', 'machine-readable output on stdout')
     .option(
       '--runtime <name>',
-      'inference runtime of demo, segment and evaluate: auto (onnxruntime-node when installed), onnxruntime or tfjs',
+      'runtime of training (train, demo) and inference (demo, segment, evaluate): auto (onnxruntime-node when installed; for training, when the backend is wasm or cpu), onnxruntime or tfjs',
     )
     .showHelpAfterError()
     .exitOverride()

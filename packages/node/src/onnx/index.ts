@@ -1,5 +1,6 @@
 export { OnnxStageError } from './errors';
 export { type OrtStage, type OrtStageOptions, ortStage } from './ort-stage';
+export { createOrtTrainer, type OrtTrainer, type OrtTrainerOptions } from './ort-trainer';
 export {
   loadOnnxRuntime,
   ONNX_RUNTIME_PACKAGE,

@@ -67,8 +67,18 @@ function stageShape(session: OnnxSession): [number, number, 1 | 3, number] {
   return [h, w, c, classes];
 }
 
-/** A session for `bytes`, the ops sequential, each on `threads` threads. */
-async function createSession(runtime: OnnxRuntime, bytes: Uint8Array, threads: number): Promise<OnnxSession> {
+/**
+ * A session for `bytes`, the ops sequential, each on `threads` threads, every graph optimization on.
+ *
+ * @param what - the caller, for the message.
+ * @throws {@link OnnxStageError} when onnxruntime cannot load the model.
+ */
+export async function createSession(
+  runtime: OnnxRuntime,
+  bytes: Uint8Array,
+  threads: number,
+  what = 'ortStage',
+): Promise<OnnxSession> {
   try {
     return await runtime.InferenceSession.create(bytes, {
       intraOpNumThreads: threads,
@@ -77,7 +87,7 @@ async function createSession(runtime: OnnxRuntime, bytes: Uint8Array, threads: n
       graphOptimizationLevel: 'all',
     });
   } catch (e) {
-    throw new OnnxStageError(`ortStage: onnxruntime could not load the model: ${(e as Error).message}`);
+    throw new OnnxStageError(`${what}: onnxruntime could not load the model: ${(e as Error).message}`);
   }
 }
 

@@ -19,6 +19,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';
 import ndarray from 'ndarray';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { maxRelativeDifference } from '../../test/weight-difference';
 import { initBackend } from '../backend';
 import { createDataParallelTrainer, shardRows } from './data-parallel';
 import { DataParallelError } from './errors';
@@ -79,19 +80,6 @@ async function train(
     losses.push(await step(model, batch, params, diceCrossEntropyLoss, optimizer, hyper));
   optimizer.dispose();
   return { losses, weights: stableWeightOrder(model).map((w) => w.read().dataSync() as Float32Array) };
-}
-
-/**
- * Largest difference of two weight lists, relative to each weight's largest magnitude, or to 0.01 for weights all
- * smaller (running means of ~1e-4 differ by float rounding of the batch mean).
- */
-function maxRelativeDifference(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  a.forEach((w, i) => {
-    const scale = Math.max(1e-2, ...w.map(Math.abs));
-    for (let k = 0; k < w.length; k++) worst = Math.max(worst, Math.abs(w[k] - b[i][k]) / scale);
-  });
-  return worst;
 }
 
 describe('shardRows', () => {

@@ -15,7 +15,7 @@ import { ensureOutputFolder } from '../output';
 import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
 import { buildRunReport, formatTable1, scoresCsv } from '../run-outputs';
-import { trainingThreadsOption } from '../threads-option';
+import { trainingOption } from '../training-option';
 
 /** Options of `myoseg demo`. */
 export interface DemoOptions {
@@ -33,9 +33,12 @@ export interface DemoOptions {
   json?: boolean;
   /** Force a backend. */
   backend?: string;
-  /** Inference runtime of the saved model: `auto` (default), `onnxruntime` or `tfjs`. */
+  /**
+   * Runtime of training and of the saved model's inference: `auto` (default: onnxruntime-node when installed,
+   * training too when the backend is wasm or cpu), `onnxruntime` or `tfjs`.
+   */
   runtime?: string;
-  /** Training threads (wasm backend; default one per core, at most one per 4 rows of a batch). */
+  /** Training threads: onnxruntime's per operator (default the cores), or wasm workers (see `trainingOption`). */
   threads?: number;
 }
 
@@ -56,7 +59,8 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   io.err(
     `backend: ${backend.choice}${backend.choice === 'wasm' ? ` (${backend.threads} thread, SIMD ${backend.simd ? 'on' : 'off'})` : ''}`,
   );
-  const { threads, trainer } = trainingThreadsOption(io, backend, preset, options.threads);
+  const training = await trainingOption(backend, preset, options);
+  io.err(training.describe);
 
   let t0 = performance.now();
   const dataDir = join(out, 'data');
@@ -85,7 +89,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
     preset,
     runs: options.runs,
     seed: options.seed,
-    trainer,
+    trainer: training.trainer,
     onProgress: progressPrinter(io, { json: options.json }),
     onTrained: async (trained, run) => {
       if (run !== 0) return;
@@ -112,7 +116,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
     slices: filtered.kept,
     masks: new Map(testIndices.map((i, k) => [i, masks[k].mask])),
     timings,
-    backend: `${backend.choice}, training on ${threads} thread${threads === 1 ? '' : 's'}; inference on ${loaded.runtime}`,
+    backend: `${backend.choice}; ${training.describe}; inference on ${loaded.runtime}`,
     cohort: {
       patients: cohort.patients.length,
       slices: samples.length,

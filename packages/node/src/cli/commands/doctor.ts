@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { type BackendReport, initBackend } from '../../backend';
 import { loadOnnxRuntime } from '../../onnx/runtime';
 import type { CliIo } from '../io';
+import { trainingOption } from '../training-option';
 
 /** Versions of the runtime and of the packages that decide speed. */
 function versions(): Record<string, string> {
@@ -46,7 +47,7 @@ export function backendAdvice(report: BackendReport): string[] {
 /** `myoseg doctor`: which backend myoseg picks and why, versions, and what to install for more speed. */
 export async function doctorCommand(
   io: CliIo,
-  options: { json?: boolean; backend?: string },
+  options: { json?: boolean; backend?: string; runtime?: string },
 ): Promise<number> {
   const report = await initBackend({ prefer: options.backend as never, env: io.env });
   const ort = await loadOnnxRuntime();
@@ -59,7 +60,8 @@ export async function doctorCommand(
             'For inference several times faster than tfjs-wasm on a CPU: ONNXRUNTIME_NODE_INSTALL=skip npm i onnxruntime-node (its CPU binary ships in the package).',
         }
       : { runtime: 'onnxruntime-node', version: ort.version, threads: availableParallelism() };
-  const info = { backend: report, inference, versions: versions(), advice: backendAdvice(report) };
+  const training = (await trainingOption(report, 'quick', { runtime: options.runtime })).describe;
+  const info = { backend: report, inference, training, versions: versions(), advice: backendAdvice(report) };
   if (options.json) {
     io.out(JSON.stringify(info, null, 2));
     return 0;
@@ -71,9 +73,10 @@ export async function doctorCommand(
     io.out(`  ${a.ok ? '✓' : '·'} ${a.choice}${a.reason ? `: ${a.reason}` : ''}`);
   io.out(
     inference.runtime === 'onnxruntime-node'
-      ? `inference: onnxruntime-node ${inference.version}, ${inference.threads} threads (model folders with .onnx files; training stays on ${report.choice})`
+      ? `inference: onnxruntime-node ${inference.version}, ${inference.threads} threads (model folders with .onnx files)`
       : `inference: tfjs on ${report.choice} (onnxruntime-node: ${inference.reason})`,
   );
+  io.out(`${training} (train, demo)`);
   if (inference.advice) io.out(inference.advice);
   io.out('versions:');
   for (const [k, v] of Object.entries(info.versions)) io.out(`  ${k}: ${v}`);

@@ -7,6 +7,9 @@ import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSegmenterFolder } from '../../files/segmenter-folder';
+import { loadOnnxRuntime } from '../../onnx/runtime';
+
+const ort = await loadOnnxRuntime();
 
 const cli = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
@@ -35,8 +38,10 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const train = (out: string, ...extra: string[]) => [
+const train = (runtime: string, out: string, ...extra: string[]) => [
   cli,
+  '--runtime',
+  runtime,
   'train',
   '--data',
   data,
@@ -47,7 +52,7 @@ const train = (out: string, ...extra: string[]) => [
   '--seed',
   '1',
   '--threads',
-  '2', // training threads (each worker trains 2 rows): a resumed run must still end where the whole one does
+  '2', // onnxruntime's threads, or 2 wasm workers of 2 rows each: a resumed run must still end where the whole one does
   ...extra,
 ];
 
@@ -75,33 +80,44 @@ const weightsOf = async (folder: string) => {
 };
 
 describe('myoseg train: kill -9 mid-run, then --resume', () => {
-  it('ends with the same model as an uninterrupted run, and removes its checkpoint', async () => {
-    const whole = join(dir, 'whole');
-    expect((await run(process.execPath, train(whole))).stderr).toMatch(/^training: 2 threads$/m);
-    expect(await readdir(dir)).not.toContain('whole.checkpoint');
+  for (const [runtime, says] of [
+    ['tfjs', /^training: tfjs wasm, 2 threads$/m],
+    ['onnxruntime', /^training: onnxruntime-node [\d.]+, 2 threads$/m],
+  ] as const) {
+    it.skipIf(runtime === 'onnxruntime' && ort.runtime === null)(
+      `ends with the same model as an uninterrupted run, and removes its checkpoint (${runtime})`,
+      async () => {
+        const whole = join(dir, `${runtime}-whole`);
+        expect((await run(process.execPath, train(runtime, whole))).stderr).toMatch(says);
+        expect(await readdir(dir)).not.toContain(`${runtime}-whole.checkpoint`);
 
-    const killed = join(dir, 'killed');
-    const child = spawn(process.execPath, train(killed), { stdio: ['ignore', 'ignore', 'pipe'] });
-    // the 4th checkpoint is the segmenter's first epoch: kill while its second epoch trains
-    await waitForLines(child, /^checkpoint: /, 4);
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
-    expect(await readdir(dir)).toContain('killed.checkpoint');
-    expect(await readdir(dir)).not.toContain('killed');
-    expect((await readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
+        const killed = join(dir, `${runtime}-killed`);
+        const child = spawn(process.execPath, train(runtime, killed), {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        // the 4th checkpoint is the segmenter's first epoch: kill while its second epoch trains
+        await waitForLines(child, /^checkpoint: /, 4);
+        child.kill('SIGKILL');
+        await new Promise((r) => child.on('exit', r));
+        expect(await readdir(dir)).toContain(`${runtime}-killed.checkpoint`);
+        expect(await readdir(dir)).not.toContain(`${runtime}-killed`);
+        expect((await readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
 
-    const { stderr } = await run(process.execPath, train(killed, '--resume'));
-    expect(stderr).toMatch(/resuming segmenter training after frozen epoch 1/);
-    expect(stderr).not.toMatch(/\[localizer\] epoch/);
-    expect(await weightsOf(killed)).toEqual(await weightsOf(whole));
-    expect(await readdir(dir)).not.toContain('killed.checkpoint');
-  }, 180_000);
+        const { stderr } = await run(process.execPath, train(runtime, killed, '--resume'));
+        expect(stderr).toMatch(/resuming segmenter training after frozen epoch 1/);
+        expect(stderr).not.toMatch(/\[localizer\] epoch/);
+        expect(await weightsOf(killed)).toEqual(await weightsOf(whole));
+        expect(await readdir(dir)).not.toContain(`${runtime}-killed.checkpoint`);
+      },
+      180_000,
+    );
+  }
 
   it('--resume without a checkpoint says where it looked; a bad --preset is one line', async () => {
-    const none = await run(process.execPath, train(join(dir, 'none'), '--resume')).catch((e) => e);
+    const none = await run(process.execPath, train('tfjs', join(dir, 'none'), '--resume')).catch((e) => e);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--resume: no usable checkpoint in .*none\.checkpoint/);
-    const args = train(join(dir, 'x'));
+    const args = train('tfjs', join(dir, 'x'));
     args[args.indexOf(preset)] = 'nope.yaml';
     const badPreset = await run(process.execPath, args).catch((e) => e);
     expect(badPreset.code).toBe(2);

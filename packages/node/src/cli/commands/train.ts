@@ -21,7 +21,7 @@ import type { CliIo } from '../io';
 import { ensureOutputFolder } from '../output';
 import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
-import { trainingThreadsOption } from '../threads-option';
+import { trainingOption } from '../training-option';
 
 /** Options of `myoseg train`. */
 export interface TrainOptions {
@@ -41,9 +41,11 @@ export interface TrainOptions {
   json?: boolean;
   /** Force a backend. */
   backend?: string;
+  /** Training runtime: `auto` (default), `onnxruntime` or `tfjs` (see `trainingOption`). */
+  runtime?: string;
   /**
-   * Training threads (wasm backend; default one per core, at most one per 4 rows of a batch). The weights depend
-   * on it (BatchNorm per thread): resume with the same count.
+   * Training threads: onnxruntime's per operator, or wasm workers. The weights depend on the runtime and, for
+   * wasm workers, on their count (BatchNorm per worker): resume with the same.
    */
   threads?: number;
   /** Where Ctrl-C comes from (default: the process's SIGINT). */
@@ -76,7 +78,8 @@ export async function trainCommand(io: CliIo, options: TrainOptions): Promise<nu
   await ensureOutputFolder(dirname(options.out));
   const backend = await initBackend({ prefer: options.backend as never, env: io.env });
   io.err(`backend: ${backend.choice}`);
-  const { trainer } = trainingThreadsOption(io, backend, preset, options.threads);
+  const { trainer, describe } = await trainingOption(backend, preset, options);
+  io.err(describe);
   const resume = options.resume ? await readResume(options.out) : undefined;
   try {
     return await train(io, options, preset, resume, trainer);

@@ -1,0 +1,111 @@
+import {
+  AdamW,
+  buildUNet,
+  diceCrossEntropyLoss,
+  freeze,
+  type SegmentationBatch,
+  stableWeightOrder,
+  type TrainBatch,
+  trainableParameters,
+  trainBatch,
+  unetLayerGroups,
+} from '@myoseg/models';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { maxRelativeDifference } from '../../test/weight-difference';
+import { initBackend } from '../backend';
+import { createOrtTrainer } from './ort-trainer';
+import { loadOnnxRuntime } from './runtime';
+
+const ort = await loadOnnxRuntime();
+
+beforeAll(() => initBackend({ prefer: 'wasm' }));
+
+const net = (upsample: 'pixelshuffle' | 'nearest', size: [number, number]) =>
+  buildUNet({
+    encoder: 'resnet18',
+    inputShape: [size[0], size[1], 1],
+    numClasses: 2,
+    widthMultiplier: 1 / 16,
+    seed: 5,
+    decoder: { upsample },
+  });
+
+function batchOf(n: number, size: [number, number], seed: number): SegmentationBatch {
+  const x = tf.randomNormal([n, size[0], size[1], 1], 0, 1, 'float32', seed) as tf.Tensor4D;
+  const y = tf.tidy(() => {
+    const labels = tf.greater(tf.randomUniform([n, size[0], size[1]], 0, 1, 'float32', seed + 1), 0.6);
+    return tf.cast(tf.oneHot(tf.cast(labels, 'int32'), 2), 'float32') as tf.Tensor4D;
+  });
+  return { x, y };
+}
+
+/** Steps `model` on `batches` with `step`; the losses and every weight after (running statistics included). */
+async function train(
+  model: tfl.LayersModel,
+  batches: SegmentationBatch[],
+  step: TrainBatch,
+  frozen: boolean,
+) {
+  const groups = unetLayerGroups(model);
+  if (frozen) freeze(model, groups);
+  const params = trainableParameters(model, groups);
+  const optimizer = new AdamW({ eps: 1 }); // the update ≈ lr · gradient (Adam's m/√v would magnify float noise)
+  const hyper = groups.map(() => ({ lr: 0.05, mom: 0.9, weightDecay: 0.01 }));
+  const losses: number[] = [];
+  for (const b of batches) losses.push(await step(model, b, params, diceCrossEntropyLoss, optimizer, hyper));
+  optimizer.dispose();
+  return { losses, weights: stableWeightOrder(model).map((w) => w.read().dataSync() as Float32Array) };
+}
+
+describe.skipIf(ort.runtime === null)('createOrtTrainer (onnxruntime-node)', () => {
+  for (const [upsample, size, frozen] of [
+    ['pixelshuffle', [32, 32], false],
+    ['pixelshuffle', [37, 29], true],
+    ['nearest', [24, 40], false],
+  ] as const) {
+    it(`steps as tfjs' trainBatch does: ${upsample} decoder, ${size.join('×')}, ${frozen ? 'encoder frozen' : 'all layers'}`, async () => {
+      const batches = [batchOf(4, [...size], 1), batchOf(4, [...size], 3), batchOf(4, [...size], 5)];
+      const reference = net(upsample, [...size]);
+      const expected = await train(reference, batches, trainBatch, frozen);
+      const model = net(upsample, [...size]);
+      const trainer = await createOrtTrainer(model, { intraOpNumThreads: 1 });
+      const before = tf.memory().numTensors;
+      const got = await train(model, batches, trainer.trainBatch, frozen);
+      expect(tf.memory().numTensors).toBe(before);
+      await trainer.dispose();
+      got.losses.forEach((l, i) => {
+        expect(l).toBeCloseTo(expected.losses[i], 4);
+      });
+      expect(maxRelativeDifference(got.weights, expected.weights)).toBeLessThan(2e-4);
+      // the step moved the weights: equality is not two untouched models
+      expect(
+        maxRelativeDifference(
+          expected.weights,
+          stableWeightOrder(net(upsample, [...size])).map((w) => w.read().dataSync() as Float32Array),
+        ),
+      ).toBeGreaterThan(1e-2);
+      tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+      reference.dispose();
+      model.dispose();
+    }, 60_000);
+  }
+
+  it('refuses another model than its own', async () => {
+    const model = net('pixelshuffle', [32, 32]);
+    const other = net('pixelshuffle', [32, 32]);
+    const trainer = await createOrtTrainer(model);
+    const b = batchOf(2, [32, 32], 1);
+    const params = trainableParameters(other, unetLayerGroups(other));
+    await expect(
+      trainer.trainBatch(other, b, params, diceCrossEntropyLoss, new AdamW(), [
+        { lr: 1e-3, mom: 0.9, weightDecay: 0 },
+      ]),
+    ).rejects.toThrow(/another model/);
+    await trainer.dispose();
+    tf.dispose([b.x, b.y]);
+    model.dispose();
+    other.dispose();
+  });
+});
