@@ -78,6 +78,8 @@ interface Recorded {
   outputShape: number[];
   /** Intermediate names the backward reads. */
   saved: Record<string, string>;
+  /** Conv2D only: its ONNX weight (transposed from tfjs' kernel) and geometry. */
+  conv?: { weight: string; kernel: number[]; strides: number[]; pads: number[] };
   /** tfjs variable names of the layer's weights, by role. */
   vars: Record<string, string>;
 }
@@ -228,12 +230,7 @@ function forwardRules(w: Writer, r: Recorded, ctx: LayerContext): void {
         fail(r, 'only linear and relu convs are supported for training');
       const z = w.op('Conv', inputs, attrs, linear ? r.output : undefined);
       if (!linear) activation(w, r, r.layer.name, z, r.output);
-      Object.assign(r.saved, {
-        weight,
-        kernel: kernel.join(','),
-        strides: strides.join(','),
-        pads: pads.join(','),
-      });
+      r.conv = { weight, kernel, strides, pads };
       return;
     }
     case 'BatchNormalization': {
@@ -354,9 +351,7 @@ function forwardRules(w: Writer, r: Recorded, ctx: LayerContext): void {
  * conv over the batch takes 3×).
  */
 function kernelGradients(w: Writer, x: string, dz: string, r: Recorded): string[] {
-  const kernel = r.saved.kernel.split(',').map(Number);
-  const strides = r.saved.strides.split(',').map(Number);
-  const pads = r.saved.pads.split(',').map(Number);
+  const { kernel, strides, pads } = r.conv as NonNullable<Recorded['conv']>;
   const [, ho, wo, out] = r.outputShape;
   const [channels] = nchw(r.inputShapes[0]);
   const padded = pads.some((p) => p > 0)
@@ -419,9 +414,7 @@ function emitBackward(
       case 'Conv2D': {
         const act = String(r.config.activation);
         const dz = act === 'relu' ? w.reluBackward(g, r.output) : g;
-        const kernel = r.saved.kernel.split(',').map(Number);
-        const strides = r.saved.strides.split(',').map(Number);
-        const pads = r.saved.pads.split(',').map(Number);
+        const { weight, kernel, strides, pads } = r.conv as NonNullable<Recorded['conv']>;
         const [, h, wd] = r.inputShapes[0];
         const [, ho, wo] = r.outputShape;
         if (wanted('kernel', r)) {
@@ -449,7 +442,7 @@ function emitBackward(
             x,
             w.op(
               'ConvTranspose',
-              [dz, r.saved.weight],
+              [dz, weight],
               [
                 { name: 'kernel_shape', ints: kernel },
                 { name: 'strides', ints: strides },
