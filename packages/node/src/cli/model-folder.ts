@@ -1,8 +1,6 @@
-import { InputError } from '../errors';
-import { type InferenceRuntime, loadSegmenterFolder, type SegmenterFolder } from '../files/segmenter-folder';
+import { loadSegmenterFolder, type SegmenterFolder } from '../files/segmenter-folder';
 import type { CliIo } from './io';
-
-const RUNTIMES: readonly InferenceRuntime[] = ['auto', 'onnxruntime', 'tfjs'];
+import { runtimeOption } from './runtime-option';
 
 /**
  * Loads `--model DIR` for inference on `--runtime` (default `auto`: onnxruntime-node when installed and the folder
@@ -11,11 +9,9 @@ const RUNTIMES: readonly InferenceRuntime[] = ['auto', 'onnxruntime', 'tfjs'];
 export async function loadModelForInference(
   io: CliIo,
   dir: string,
-  runtime: string | undefined = 'auto',
+  runtime: string | undefined,
 ): Promise<SegmenterFolder> {
-  if (!RUNTIMES.includes(runtime as InferenceRuntime))
-    throw new InputError(`--runtime must be ${RUNTIMES.join(', ')}; got ${runtime}`);
-  const loaded = await loadSegmenterFolder(dir, { runtime: runtime as InferenceRuntime });
+  const loaded = await loadSegmenterFolder(dir, { runtime: runtimeOption(runtime) });
   io.err(
     loaded.runtime === 'tfjs'
       ? `inference: tfjs${loaded.runtimeNote ? ` (not onnxruntime-node: ${loaded.runtimeNote})` : ''}`

@@ -17,7 +17,7 @@ const integer = (name: string, min: number) => (value: string) => {
 };
 
 const THREADS_HELP =
-  'training threads on the wasm backend (default: one per core, at most one per 4 rows of a batch)';
+  'training threads: onnxruntime-node threads per operator (default: the cores), or tfjs-wasm workers (default: one per core, at most one per 4 rows of a batch)';
 
 /** Errors that are the user's input, printed as one line with exit code 2. */
 const INPUT_ERRORS = [

@@ -7,8 +7,7 @@ import { InputError } from '../errors';
 import { createOrtTrainer } from '../onnx/ort-trainer';
 import { loadOnnxRuntime } from '../onnx/runtime';
 import { dataParallelStages, defaultTrainingThreads } from '../parallel/training-threads';
-
-const RUNTIMES = ['auto', 'onnxruntime', 'tfjs'] as const;
+import { runtimeOption } from './runtime-option';
 
 /**
  * The package entry that training threads load: `dist/index.js` beside the bundled `dist/cli.js`; `undefined`
@@ -42,9 +41,8 @@ export async function trainingOption(
   preset: 'quick' | 'paper' | PresetOverride,
   options: { runtime?: string; threads?: number },
 ): Promise<TrainingChoice> {
-  const { runtime = 'auto', threads: requested } = options;
-  if (!(RUNTIMES as readonly string[]).includes(runtime))
-    throw new InputError(`--runtime must be ${RUNTIMES.join(', ')}; got ${runtime}`);
+  const runtime = runtimeOption(options.runtime);
+  const requested = options.threads;
   const useOrt =
     runtime === 'onnxruntime' ||
     (runtime === 'auto' && (backend.choice === 'wasm' || backend.choice === 'cpu'));
