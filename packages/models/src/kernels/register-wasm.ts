@@ -11,6 +11,7 @@ import {
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { ADAMW_STEP, adamwStepWasm } from './adamw-step';
 import { batchNormGradient } from './batch-norm-gradient';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input';
@@ -49,12 +50,20 @@ const filterGradient: KernelConfig = {
   setupFunc: installReplacements,
 };
 
+/** AdamW's update as one kernel (`AdamW` uses it where the backend has it). */
+const adamwKernel: KernelConfig = {
+  kernelName: ADAMW_STEP,
+  backendName: 'wasm',
+  kernelFunc: adamwStepWasm as unknown as KernelFunc,
+};
+
 /**
  * Registers, on the `wasm` backend, fast gradient kernels for 2D convolutions (NHWC, dilation 1), built on the
  * backend's own XNNPACK convolution: `Conv2DBackpropFilter` (which tfjs-backend-wasm 4.22 lacks) and
  * `Conv2DBackpropInput` (replacing its naive one). Same results as the cpu backend's to float32 rounding. It also
  * replaces `Identity` and same-dtype `Cast` by kernels that share memory instead of copying it (tfjs keeps a clone of
- * every tensor the backward pass needs: shared, a training step holds about a fifth less wasm memory), and, on every
+ * every tensor the backward pass needs: shared, a training step holds about a fifth less wasm memory), adds
+ * `AdamW`'s update as one kernel (one pass over a variable and its moments instead of 14), and, on every
  * backend, tfjs-core's `FusedBatchNorm` gradient by one with the same formulas and fewer full-size temporaries.
  *
  * Idempotent, and it works whether it runs before or after `import '@tensorflow/tfjs-backend-wasm'` and
@@ -63,6 +72,7 @@ const filterGradient: KernelConfig = {
  */
 export function registerWasmTrainingKernels(): void {
   install(filterGradient);
+  install(adamwKernel);
   if (getGradient(batchNormGradient.kernelName) !== batchNormGradient) registerGradient(batchNormGradient);
   // tfjs-backend-wasm registers its kernels (Conv2D among them) at import; before that there is nothing to replace.
   if (getKernel('Conv2D', 'wasm') !== undefined) installReplacements();

@@ -33,6 +33,27 @@ describe('exportTrainingOnnx', () => {
     model.dispose();
   });
 
+  it('takes conv kernels in ONNX layout, flipped for stride-1 input gradients, as-is for stride-2 ones', () => {
+    const model = tinyUNet();
+    const names = model.weights.map((w) => (w.read() as tf.Variable).name);
+    const graphs = exportTrainingOnnx(
+      model,
+      names.filter((n) => !/moving/.test(n)),
+    );
+    const stem = graphs.weights.find((w) => w.name.startsWith('conv1/kernel'));
+    expect(stem).toEqual({ name: expect.any(String), shape: [4, 1, 7, 7], layout: 'conv' }); // tfjs [7, 7, 1, 4]
+    expect(graphs.weights.filter((w) => w.layout === 'tfjs').every((w) => !w.name.includes('kernel'))).toBe(
+      true,
+    );
+    const flipped = new Set(graphs.flipped.map((f) => f.variable));
+    // layer1's convs have stride 1; the first conv of layer2 has stride 2 (its input gradient reads the kernel)
+    expect(flipped.has(names.find((n) => n.startsWith('layer1.0.conv1/kernel')) as string)).toBe(true);
+    const strided = names.find((n) => n.startsWith('layer2.0.conv1/kernel')) as string;
+    expect(flipped.has(strided)).toBe(false);
+    expect(graphs.reused).toContain(strided);
+    model.dispose();
+  });
+
   it('names what it cannot do', () => {
     const model = tinyUNet();
     expect(() => exportTrainingOnnx(model, ['nope/kernel'])).toThrow(

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { getKernel } from '@tensorflow/tfjs-core';
+import { ADAMW_STEP, type AdamWStepAttrs } from '../kernels/adamw-step';
 import { TrainingOptionsError } from './errors';
 
 /** Options of {@link AdamW}; the defaults are fastai's `Adam`. */
@@ -94,6 +96,33 @@ export class AdamW {
     s.step += 1;
     const debias1 = 1 - mom ** s.step;
     const debias2 = 1 - this.beta2 ** s.step;
+    const attrs: AdamWStepAttrs = {
+      lr,
+      mom,
+      beta2: this.beta2,
+      eps: this.eps,
+      weightDecay,
+      debias1,
+      debias2,
+    };
+    if (getKernel(ADAMW_STEP, tf.getBackend()) !== undefined) {
+      // one fused pass (registered on wasm by registerWasmTrainingKernels)
+      const [p, m, v] = tf.engine().runKernel(
+        ADAMW_STEP,
+        {
+          variable,
+          gradient,
+          gradAvg: s.gradAvg,
+          sqrAvg: s.sqrAvg,
+        },
+        attrs,
+      ) as tf.Tensor[];
+      s.gradAvg.assign(m);
+      s.sqrAvg.assign(v);
+      variable.assign(p);
+      tf.dispose([p, m, v]);
+      return;
+    }
     tf.tidy(() => {
       s.gradAvg.assign(tf.add(tf.mul(s.gradAvg, mom), tf.mul(gradient, 1 - mom)));
       s.sqrAvg.assign(tf.add(tf.mul(s.sqrAvg, this.beta2), tf.mul(tf.square(gradient), 1 - this.beta2)));

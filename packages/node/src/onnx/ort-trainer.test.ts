@@ -78,7 +78,9 @@ describe.skipIf(ort.runtime === null)('createOrtTrainer (onnxruntime-node)', () 
       got.losses.forEach((l, i) => {
         expect(l).toBeCloseTo(expected.losses[i], 4);
       });
-      expect(maxRelativeDifference(got.weights, expected.weights)).toBeLessThan(2e-4);
+      // float32 sums in another order (onnxruntime's GEMMs and convs vs XNNPACK): each gradient agrees to ~5e-5 of
+      // its largest entry, 3 steps of it move the weights apart by up to ~3e-4; a wrong gradient moves them ≥ 1e-2
+      expect(maxRelativeDifference(got.weights, expected.weights)).toBeLessThan(1e-3);
       // the step moved the weights: equality is not two untouched models
       expect(
         maxRelativeDifference(

@@ -1,5 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { applyGradients, exportTrainingOnnx, type TrainBatch, type TrainingGraphs } from '@myoseg/models';
+import {
+  applyGradients,
+  exportTrainingOnnx,
+  type TrainBatch,
+  type TrainingGraphs,
+  toConvWeight,
+} from '@myoseg/models';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { OnnxStageError } from './errors';
@@ -74,6 +80,15 @@ export async function createOrtTrainer(
   };
   const tensor = (data: Float32Array, dims: readonly number[]): OnnxTensor =>
     new ort.Tensor('float32', data, dims);
+  const buffers = new Map<string, Float32Array>();
+  const buffer = (name: string, length: number) => {
+    let b = buffers.get(name);
+    if (b === undefined) {
+      b = new Float32Array(length);
+      buffers.set(name, b);
+    }
+    return b;
+  };
 
   const trainBatch: TrainBatch = async (m, batch, params, loss, optimizer, hyper) => {
     if (m !== model) throw new OnnxStageError('trainBatch: the trainer was made for another model');
@@ -81,8 +96,23 @@ export async function createOrtTrainer(
     const feeds: Record<string, OnnxTensor> = {
       x: tensor(batch.x.dataSync() as Float32Array, batch.x.shape),
     };
+    const flipped = new Map(graphs.flipped.map((f) => [f.variable, f.name]));
+    const backwardFeeds: Record<string, OnnxTensor> = {};
     for (const w of graphs.weights) {
-      feeds[w.name] = tensor((variables.get(w.name) as tf.Variable).dataSync() as Float32Array, w.shape);
+      const v = variables.get(w.name) as tf.Variable;
+      const data = v.dataSync() as Float32Array;
+      if (w.layout === 'tfjs') {
+        feeds[w.name] = tensor(data, w.shape);
+        continue;
+      }
+      // conv kernels in ONNX's layout, and flipped for the input gradient, in one pass into buffers kept for the next step
+      const flip = flipped.get(w.name);
+      const flippedData = flip === undefined ? undefined : buffer(flip, data.length);
+      feeds[w.name] = tensor(toConvWeight(data, v.shape, buffer(w.name, data.length), flippedData), w.shape);
+      if (flip !== undefined && flippedData !== undefined) {
+        const [kh, kw, i, o] = v.shape;
+        backwardFeeds[flip] = tensor(flippedData, [i, o, kh, kw]);
+      }
     }
     const pass = await forward.run(feeds);
     const { y } = pass;
@@ -91,8 +121,9 @@ export async function createOrtTrainer(
     const value = lossTensor.dataSync()[0];
     const dy = grad.dataSync() as Float32Array;
     tf.dispose([prediction, lossTensor, grad]);
-    const savedFeeds: Record<string, OnnxTensor> = { dy: tensor(dy, y.dims) };
+    const savedFeeds: Record<string, OnnxTensor> = { ...backwardFeeds, dy: tensor(dy, y.dims) };
     for (const name of graphs.saved) savedFeeds[name] = pass[name];
+    for (const name of graphs.reused) savedFeeds[name] = feeds[name];
     const out = { ...pass, ...(await backward.run(savedFeeds)) };
     tf.tidy(() => {
       for (const bn of graphs.batchNorms) {
