@@ -1,5 +1,6 @@
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { simdAdamW, type WasmMemory } from './adamw-simd';
 import { heapFloat32 } from './wasm-heap';
 
 /** Name of the fused AdamW kernel: one pass over a variable, its gradient and its moments. */
@@ -56,7 +57,8 @@ export function adamwStep(a: AdamWStepArrays, attrs: AdamWStepAttrs): void {
 
 /**
  * {@link ADAMW_STEP} on tfjs-backend-wasm: inputs `variable, gradient, gradAvg, sqrAvg` (float32, one shape),
- * outputs the new variable, gradAvg and sqrAvg, computed in the wasm heap in place of 14 op kernels.
+ * outputs the new variable, gradAvg and sqrAvg, computed in the wasm heap in place of 14 op kernels: by the SIMD
+ * function of `adamw-simd.ts` where the runtime has WebAssembly SIMD, else by {@link adamwStep}.
  */
 export function adamwStepWasm(args: {
   inputs: { variable: TensorInfo; gradient: TensorInfo; gradAvg: TensorInfo; sqrAvg: TensorInfo };
@@ -69,7 +71,33 @@ export function adamwStepWasm(args: {
   // after the last allocation: a heap that grew detached any earlier view
   const { heap, at } = heapFloat32(backend, variable, gradient, gradAvg, sqrAvg, ...outputs);
   const n = variable.shape.reduce((x, y) => x * y, 1);
-  const [p, g, m, v, p2, m2, v2] = at.map((offset) => heap.subarray(offset, offset + n));
+  const memory = (backend.wasm as unknown as { asm?: { memory?: WasmMemory } }).asm?.memory;
+  const simd = memory?.buffer === heap.buffer ? simdAdamW(memory) : null;
+  // SIMD over whole groups of four, JS for the rest
+  const done = simd ? n - (n % 4) : 0;
+  if (simd && done > 0) {
+    const { lr, mom, beta2, eps, weightDecay, debias1, debias2 } = attrs;
+    const [p, g, m, v, p2, m2, v2] = at.map((offset) => offset * 4);
+    simd(
+      p,
+      g,
+      m,
+      v,
+      p2,
+      m2,
+      v2,
+      done,
+      1 - lr * weightDecay,
+      lr / debias1,
+      mom,
+      1 - mom,
+      beta2,
+      1 - beta2,
+      1 / debias2,
+      eps,
+    );
+  }
+  const [p, g, m, v, p2, m2, v2] = at.map((offset) => heap.subarray(offset + done, offset + n));
   adamwStep({ p, g, m, v, p2, m2, v2 }, attrs);
   return outputs;
 }
