@@ -37,7 +37,8 @@ function callOf(layer: Layer): { inputs: Symbolic[]; output: Symbolic } {
  * The ONNX graph of a tfjs functional model of rank-4 NHWC tensors: each graph input is transposed to NCHW,
  * the layers are converted in the model's (topological) order, and each graph output is transposed back to
  * NHWC. A ZeroPadding2D read only by a Conv2D becomes the conv's `pads`; with `foldBatchNorm`, a
- * BatchNormalization that alone reads a linear Conv2D is folded into the conv's weight and bias.
+ * BatchNormalization that alone reads a linear Conv2D is folded into the conv's weight and bias. Channel
+ * concatenations that a conv reads are padded to a multiple of 8 channels (see the comment in the body).
  */
 export function convertModel(model: tfl.LayersModel, name: string, foldBatchNorm: boolean): OnnxGraph {
   const graph = new GraphBuilder();
@@ -80,6 +81,36 @@ export function convertModel(model: tfl.LayersModel, name: string, foldBatchNorm
     return { name: inputName, shape: [BATCH, h as number, w as number, c as number] };
   });
 
+  // Channel padding: onnxruntime's fast (NCHWc) convolutions need multiples of 8 channels; fastai's last cross
+  // concatenates the 3 image channels to 96 (99). A channel concatenation of ≥ 16 channels that a conv reads gets
+  // zero channels up to the next multiple of 8, and they travel through the convs, adds and relus that follow
+  // (zero weights in, zero rows out); any other layer, and each graph output, reads a slice of the layer's own.
+  const held = new Map<number, number>(); // tensor id → channels it holds in the graph, when padded
+  const padded = (c: number) => (c % 8 !== 0 && c >= 16 ? Math.ceil(c / 8) * 8 : c);
+  const own = (t: Symbolic) => t.shape[3] as number;
+  const unpadded = new Map<number, string>();
+  /** The name of `t` in the graph, sliced to its own channels when it holds more. */
+  const exact = (t: Symbolic): string => {
+    const name = names.get(t.id) as string;
+    if (!held.has(t.id)) return name;
+    let slice = unpadded.get(t.id);
+    if (slice === undefined) {
+      const ints = (suffix: string, values: number[]) => graph.int64s(`${name}:unpadded.${suffix}`, values);
+      slice = graph.node(
+        `${name}:unpadded`,
+        'Slice',
+        [name, ints('starts', [0]), ints('ends', [own(t)]), ints('axes', [1])],
+        `${name}:unpadded`,
+      );
+      unpadded.set(t.id, slice);
+    }
+    return slice;
+  };
+  const chainable = (layer: Layer) =>
+    layer.getClassName() === 'Add' ||
+    (['Conv2D', 'Activation'].includes(layer.getClassName()) &&
+      ['relu', 'linear'].includes(String(layer.getConfig().activation)));
+
   const folded = new Set<Layer>();
   const paddings = new Map<number, { source: Symbolic; pads: Pads }>();
   for (const [layer, call] of calls) {
@@ -113,24 +144,40 @@ export function convertModel(model: tfl.LayersModel, name: string, foldBatchNorm
         fusedBatchNorm = undefined;
       }
     }
+    // which inputs keep their zero channels, and how many channels the output holds
+    const heldIn = inputTensors.map((t) => held.get(t.id));
+    let keep = false;
+    let outputChannels: number | undefined;
+    if (className === 'Concatenate' && (config.axis === -1 || config.axis === 3)) {
+      const readers = consumers.get(output.id) ?? [];
+      const c = padded(own(output));
+      if (c > own(output) && readers.some((r) => r.getClassName() === 'Conv2D')) outputChannels = c;
+    } else if (chainable(layer) && heldIn[0] !== undefined && heldIn.every((h) => h === heldIn[0])) {
+      keep = true;
+      if (className !== 'Conv2D') outputChannels = heldIn[0];
+      else if (padded(own(output)) > own(output)) outputChannels = padded(own(output));
+    }
+    if (outputChannels !== undefined) held.set(output.id, outputChannels);
     const outputName = outputIds.has(output.id) ? `${output.sourceLayer.name}:nchw` : output.sourceLayer.name;
     names.set(output.id, outputName);
     const ctx: LayerContext = {
       layer,
       config,
-      inputs: inputTensors.map((t) => names.get(t.id) as string),
+      inputs: inputTensors.map((t) => (keep ? (names.get(t.id) as string) : exact(t))),
       inputShapes: call.inputs.map((t) => t.shape as number[]),
       output: outputName,
       graph,
       fusedPads,
       fusedBatchNorm,
+      outputChannels,
+      inputChannels: keep ? heldIn[0] : undefined,
     };
     CONVERTERS[className](ctx);
   }
 
   const outputs: OnnxValueInfo[] = model.outputs.map((t, i) => {
     const outputName = model.outputNames[i];
-    graph.node(`${outputName}:transpose`, 'Transpose', [names.get(t.id) as string], outputName, [
+    graph.node(`${outputName}:transpose`, 'Transpose', [exact(t)], outputName, [
       { name: 'perm', ints: [0, 2, 3, 1] },
     ]);
     return { name: outputName, shape: [BATCH, ...(t.shape.slice(1) as number[])] };

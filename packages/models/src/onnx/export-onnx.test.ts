@@ -115,11 +115,36 @@ describe('exportOnnx: onnxruntime-node reproduces the tfjs U-Net', () => {
     // only decoder.bn and the four skip BatchNorms (decoder.blocks.i.bn) read something else than a conv
     expect(count(folded, 'BatchNormalization')).toBe(5);
     expect(count(unfolded, 'BatchNormalization')).toBe(bn);
-    // the stride-2 convs' ZeroPadding2D become conv pads; maxpool.pad stays a Pad (MaxPool pads with −∞)
-    expect(count(folded, 'Pad')).toBe(1);
-    expect(count(folded, 'Transpose')).toBe(2);
+    // convs with ≤ 2×2 outputs (layer4 and the middle at 60²) become a GEMM over an im2col, each with its pad
+    // and a transpose to NHWC and back
+    const tiny = model.layers.filter((l) => {
+      const [, h, w] = (l.output as tfl.SymbolicTensor).shape as number[];
+      return l.getClassName() === 'Conv2D' && h * w <= 4;
+    });
+    expect(tiny.length).toBeGreaterThan(4);
+    expect(count(folded, 'Gemm')).toBe(tiny.length);
+    // the other stride-2 convs' ZeroPadding2D become conv pads; maxpool.pad stays a Pad (MaxPool pads with −∞)
+    const nodes = convertModel(model, 'u', true).nodes;
+    expect(nodes.filter((n) => n.opType === 'Pad' && !n.name.endsWith(':pad')).map((n) => n.name)).toEqual([
+      'maxpool.pad',
+    ]);
+    expect(count(folded, 'Transpose')).toBe(2 + 2 * tiny.length);
     model.dispose();
   });
+
+  it('pads the last cross (decoder channels + the image) to a multiple of 8 with zero channels, outputs equal', async () => {
+    const model = unet([37, 53, 3], { widthMultiplier: 0.75 }); // 72 + 3 = 75 channels → 80 (full width: 99 → 104)
+    const shape = [2, 37, 53, 3];
+    const { tfjs, onnx } = await bothOutputs(model, exportOnnx(model), randomInput(shape, 4), shape);
+    expect(maxAbsDiff(tfjs[0], onnx[0])).toBeLessThanOrEqual(1e-4);
+    const graph = convertModel(model, 'u', true);
+    const dims = (name: string) => graph.initializers.find((t) => t.name === name)?.dims;
+    expect(dims('decoder.cross.conv1.weight')).toEqual([80, 80, 3, 3]);
+    expect(dims('decoder.cross.conv2.weight')).toEqual([80, 80, 3, 3]);
+    expect(dims('head.conv.weight')).toEqual([2, 80, 1, 1]);
+    expect(graph.nodes.filter((n) => n.opType === 'Pad' && n.name.endsWith(':zeros'))).toHaveLength(1);
+    model.dispose();
+  }, 30_000);
 
   it('exports a saved-and-loaded U-Net the same as the original', async () => {
     const model = unet([37, 53, 1], {});
@@ -149,6 +174,34 @@ describe('exportOnnx: other graphs', () => {
       const scale = Math.max(1, ...y.map(Math.abs));
       expect(maxAbsDiff(y, onnx[i]) / scale).toBeLessThanOrEqual(1e-5);
     });
+    model.dispose();
+  });
+
+  it('runs convs with at most 2×2 outputs as a GEMM: strided, asymmetric same padding, 1×1, softmax', async () => {
+    const x = tfl.input({ shape: [4, 3, 5], name: 'image' });
+    const strided = tfl.layers
+      .conv2d({ filters: 7, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', name: 'a' })
+      .apply(x) as tfl.SymbolicTensor; // 2×2, TensorFlow pads 0 above, 1 below, 1 left, 1 right
+    const valid = tfl.layers
+      .conv2d({ filters: 6, kernelSize: [2, 1], padding: 'valid', name: 'b' })
+      .apply(strided) as tfl.SymbolicTensor; // 1×2
+    const pointwise = tfl.layers
+      .conv2d({ filters: 3, kernelSize: 1, activation: 'softmax', name: 'c' })
+      .apply(valid) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: x, outputs: [strided, pointwise] });
+    const bytes = exportOnnx(model);
+    const graph = convertModel(model, 'g', true);
+    expect(graph.nodes.filter((n) => n.opType === 'Gemm')).toHaveLength(3);
+    // every name is defined once (onnxruntime only warns about a duplicate initializer, and takes the last)
+    const defined = [...graph.initializers.map((t) => t.name), ...graph.nodes.flatMap((n) => n.outputs)];
+    expect(new Set(defined).size).toBe(defined.length);
+    const shape = [5, 4, 3, 5];
+    const { tfjs, onnx, dims } = await bothOutputs(model, bytes, randomInput(shape, 8), shape);
+    expect(dims).toEqual([
+      [5, 2, 2, 7],
+      [5, 1, 2, 3],
+    ]);
+    expect(tfjs.map((y, i) => maxAbsDiff(y, onnx[i])).every((d) => d <= 1e-6)).toBe(true);
     model.dispose();
   });
 
