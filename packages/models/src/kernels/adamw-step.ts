@@ -31,6 +31,20 @@ export interface AdamWStepArrays {
   v2: Float32Array;
 }
 
+/** The factors of a step, as both {@link adamwStep} and the SIMD function take them. */
+function stepConstants({ lr, mom, beta2, eps, weightDecay, debias1, debias2 }: AdamWStepAttrs) {
+  return {
+    mom,
+    beta2,
+    eps,
+    keep: 1 - lr * weightDecay,
+    rate: lr / debias1,
+    oneMinusMom: 1 - mom,
+    oneMinusBeta2: 1 - beta2,
+    inverseDebias2: 1 / debias2,
+  };
+}
+
 /**
  * AdamW's update in one pass (`AdamW` of `@myoseg/models` as a chain of tfjs ops makes 14 full passes, each one
  * memory-bound): `m2 = β1·m + (1 − β1)·g`, `v2 = β2·v + (1 − β2)·g²`,
@@ -39,12 +53,7 @@ export interface AdamWStepArrays {
  */
 export function adamwStep(a: AdamWStepArrays, attrs: AdamWStepAttrs): void {
   const { p, g, m, v, p2, m2, v2 } = a;
-  const { lr, mom, beta2, eps, weightDecay, debias1, debias2 } = attrs;
-  const keep = 1 - lr * weightDecay;
-  const rate = lr / debias1;
-  const oneMinusMom = 1 - mom;
-  const oneMinusBeta2 = 1 - beta2;
-  const inverseDebias2 = 1 / debias2;
+  const { mom, beta2, eps, keep, rate, oneMinusMom, oneMinusBeta2, inverseDebias2 } = stepConstants(attrs);
   for (let i = 0; i < p.length; i++) {
     const gi = g[i];
     const mi = mom * m[i] + oneMinusMom * gi;
@@ -76,7 +85,7 @@ export function adamwStepWasm(args: {
   // SIMD over whole groups of four, JS for the rest
   const done = simd ? n - (n % 4) : 0;
   if (simd && done > 0) {
-    const { lr, mom, beta2, eps, weightDecay, debias1, debias2 } = attrs;
+    const c = stepConstants(attrs);
     const [p, g, m, v, p2, m2, v2] = at.map((offset) => offset * 4);
     simd(
       p,
@@ -87,14 +96,14 @@ export function adamwStepWasm(args: {
       m2,
       v2,
       done,
-      1 - lr * weightDecay,
-      lr / debias1,
-      mom,
-      1 - mom,
-      beta2,
-      1 - beta2,
-      1 / debias2,
-      eps,
+      c.keep,
+      c.rate,
+      c.mom,
+      c.oneMinusMom,
+      c.beta2,
+      c.oneMinusBeta2,
+      c.inverseDebias2,
+      c.eps,
     );
   }
   const [p, g, m, v, p2, m2, v2] = at.map((offset) => heap.subarray(offset + done, offset + n));

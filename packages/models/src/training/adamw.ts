@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel } from '@tensorflow/tfjs-core';
 import { ADAMW_STEP, type AdamWStepAttrs } from '../kernels/adamw-step';
 import { TrainingOptionsError } from './errors';
 
@@ -105,7 +104,7 @@ export class AdamW {
       debias1,
       debias2,
     };
-    if (getKernel(ADAMW_STEP, tf.getBackend()) !== undefined) {
+    if (tf.getKernel(ADAMW_STEP, tf.getBackend()) !== undefined) {
       // one fused pass (registered on wasm by registerWasmTrainingKernels)
       const [p, m, v] = tf.engine().runKernel(
         ADAMW_STEP,

@@ -109,7 +109,7 @@ export async function createOrtTrainer(
       const flip = flipped.get(w.name);
       const flippedData = flip === undefined ? undefined : buffer(flip, data.length);
       feeds[w.name] = tensor(toConvWeight(data, v.shape, buffer(w.name, data.length), flippedData), w.shape);
-      if (flip !== undefined && flippedData !== undefined) {
+      if (flip !== undefined && flippedData) {
         const [kh, kw, i, o] = v.shape;
         backwardFeeds[flip] = tensor(flippedData, [i, o, kh, kw]);
       }
