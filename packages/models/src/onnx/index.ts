@@ -3,6 +3,7 @@ export { type ExportOnnxOptions, exportOnnx, ONNX_IR_VERSION, ONNX_OPSET_VERSION
 export { toConvWeight } from './kernel-layout';
 export {
   exportTrainingOnnx,
+  type FlippedKernelInput,
   type TrainingBatchNorm,
   type TrainingGraphs,
   type TrainingWeight,

@@ -44,6 +44,14 @@ export interface TrainingWeight {
   layout: 'conv' | 'tfjs';
 }
 
+/** An input of {@link TrainingGraphs.backward}: a conv kernel flipped for the conv's input gradient. */
+export interface FlippedKernelInput {
+  /** The input's name. */
+  name: string;
+  /** The tfjs variable of the kernel, whose data {@link toConvWeight} lays out for `name` (its `flipped`). */
+  variable: string;
+}
+
 /** The ONNX graphs of one training step of a tfjs U-Net, from {@link exportTrainingOnnx}. */
 export interface TrainingGraphs {
   /**
@@ -65,11 +73,8 @@ export interface TrainingGraphs {
   saved: string[];
   /** The weights (inputs of the forward graph) that the backward graph reads too, fed as they are. */
   reused: string[];
-  /**
-   * The backward graph's inputs of conv kernels flipped for their input gradients: `name` takes the variable's
-   * kernel as {@link toConvWeight} lays it out.
-   */
-  flipped: { name: string; variable: string }[];
+  /** The backward graph's inputs of conv kernels flipped for their input gradients. */
+  flipped: FlippedKernelInput[];
   /** The variables whose gradients `backward` outputs. */
   gradients: string[];
   /** The BatchNormalizations, for the running-statistics update. */
