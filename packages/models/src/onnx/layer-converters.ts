@@ -172,8 +172,11 @@ function convWeights(ctx: LayerContext): { weight: Float32Array; bias: Float32Ar
         for (let o = 0; o < cout; o++) {
           weight[((o * inputs + i) * kh + y) * kw + x] = k[((y * kw + x) * cin + i) * cout + o] * scale[o];
         }
-  const paddedBias = foldedBias && outputs > cout ? new Float32Array(outputs) : foldedBias;
-  if (paddedBias && foldedBias && paddedBias !== foldedBias) paddedBias.set(foldedBias);
+  let paddedBias = foldedBias;
+  if (foldedBias && outputs > cout) {
+    paddedBias = new Float32Array(outputs);
+    paddedBias.set(foldedBias);
+  }
   return { weight, bias: paddedBias, dims: [outputs, inputs, kh, kw] };
 }
 

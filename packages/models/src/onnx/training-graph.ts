@@ -63,8 +63,8 @@ export interface TrainingGraphs {
   forward: Uint8Array;
   /**
    * The backward pass: inputs `dy` (the loss's gradient with respect to `y`, NHWC), the saved tensors of the
-   * forward pass, the {@link TrainingGraphs.reused} weights and the {@link TrainingGraphs.flipped} kernels; outputs the gradient of each variable of {@link TrainingGraphs.gradients}, named
-   * `grad:<variable>`, in tfjs' layout.
+   * forward pass, the {@link TrainingGraphs.reused} weights and the {@link TrainingGraphs.flipped} kernels; outputs
+   * the gradient of each variable of {@link TrainingGraphs.gradients}, named `grad:<variable>`, in tfjs' layout.
    */
   backward: Uint8Array;
   /** Every weight input of the forward graph. */
@@ -94,8 +94,8 @@ interface Recorded {
   outputShape: number[];
   /** Intermediate names the backward reads. */
   saved: Record<string, string>;
-  /** Conv2D only: its ONNX weight (transposed from tfjs' kernel) and geometry. */
-  conv?: { weight: string; kernel: number[]; strides: number[]; pads: number[] };
+  /** Conv2D only: its geometry (its weight is the input `vars.kernel`, in ONNX's layout). */
+  conv?: { kernel: number[]; strides: number[]; pads: number[] };
   /** tfjs variable names of the layer's weights, by role. */
   vars: Record<string, string>;
 }
@@ -237,8 +237,8 @@ function forwardRules(w: Writer, r: Recorded, ctx: LayerContext): void {
       if (pair(ctx, 'dilationRate').some((d) => d !== 1))
         fail(r, 'dilated convs are not supported for training');
       const pads = windowPads(ctx, kernel, strides);
-      const weight = r.vars.kernel; // fed in ONNX's layout (toConvWeight)
-      const inputs = [x, weight, ...(r.vars.bias ? [r.vars.bias] : [])];
+      // the kernel is fed in ONNX's layout (toConvWeight)
+      const inputs = [x, r.vars.kernel, ...(r.vars.bias ? [r.vars.bias] : [])];
       const attrs: OnnxAttribute[] = [
         { name: 'kernel_shape', ints: kernel },
         { name: 'strides', ints: strides },
@@ -249,7 +249,7 @@ function forwardRules(w: Writer, r: Recorded, ctx: LayerContext): void {
         fail(r, 'only linear and relu convs are supported for training');
       const z = w.op('Conv', inputs, attrs, linear ? r.output : undefined);
       if (!linear) activation(w, r, r.layer.name, z, r.output);
-      r.conv = { weight, kernel, strides, pads };
+      r.conv = { kernel, strides, pads };
       return;
     }
     case 'BatchNormalization': {
@@ -454,7 +454,7 @@ function emitBackward(
       case 'Conv2D': {
         const act = String(r.config.activation);
         const dz = act === 'relu' ? w.reluBackward(g, r.output) : g;
-        const { weight, kernel, strides, pads } = r.conv as NonNullable<Recorded['conv']>;
+        const { kernel, strides, pads } = r.conv as NonNullable<Recorded['conv']>;
         const [, h, wd] = r.inputShapes[0];
         const [, ho, wo] = r.outputShape;
         if (wanted('kernel', r)) {
@@ -497,7 +497,7 @@ function emitBackward(
             x,
             w.op(
               'ConvTranspose',
-              [dz, weight],
+              [dz, r.vars.kernel],
               [
                 { name: 'kernel_shape', ints: kernel },
                 { name: 'strides', ints: strides },
@@ -670,12 +670,11 @@ export function exportTrainingOnnx(model: tfl.LayersModel, trainable: readonly s
   ]);
   const read = [...new Set(bw.g.nodes.flatMap((n) => n.inputs))].filter((name) => !made.has(name));
   const reused = read.filter((name) => shapeOf.has(name));
-  const flipped = records.flatMap((r) =>
-    read.includes(flippedInput(r.vars.kernel))
-      ? [{ name: flippedInput(r.vars.kernel), variable: r.vars.kernel }]
-      : [],
-  );
-  const saved = read.filter((name) => !shapeOf.has(name) && !flipped.some((f) => f.name === name));
+  const flipped = [...kernels]
+    .map((variable) => ({ name: flippedInput(variable), variable }))
+    .filter((f) => read.includes(f.name));
+  const flippedNames = new Set(flipped.map((f) => f.name));
+  const saved = read.filter((name) => !shapeOf.has(name) && !flippedNames.has(name));
   const indices = new Set(records.flatMap((r) => (r.saved.indices ? [r.saved.indices] : [])));
   const savedInfo = saved.map((name) => ({ name, ...(indices.has(name) ? { type: 'int64' as const } : {}) }));
   const batchNorms: TrainingBatchNorm[] = records
