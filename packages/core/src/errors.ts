@@ -1,5 +1,9 @@
+import { MyosegError } from './myoseg-error';
+
 /** Two arrays that must have the same shape do not. */
-export class ShapeMismatchError extends Error {
+export class ShapeMismatchError extends MyosegError {
+  /** Always `'SHAPE_MISMATCH'`. */
+  override readonly code: string = 'SHAPE_MISMATCH';
   /** The two shapes that disagreed. */
   readonly shapes: readonly (readonly number[])[];
 
@@ -9,25 +13,18 @@ export class ShapeMismatchError extends Error {
    */
   constructor(what: string, ...shapes: readonly (readonly number[])[]) {
     super(`${what}: shapes differ: ${shapes.map((s) => `[${s.join(', ')}]`).join(' vs ')}`);
-    this.name = 'ShapeMismatchError';
     this.shapes = shapes;
   }
 }
 
 /** An array argument has the wrong number of dimensions or an unusable shape. */
-export class InvalidShapeError extends Error {
-  /** @param message - what was wrong, naming the argument. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidShapeError';
-  }
+export class InvalidShapeError extends MyosegError {
+  /** Always `'INVALID_SHAPE'`. */
+  override readonly code: string = 'INVALID_SHAPE';
 }
 
 /** There is not enough data for a fit (e.g. a regression on fewer than two distinct widths). */
-export class InsufficientDataError extends Error {
-  /** @param message - what was missing. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'InsufficientDataError';
-  }
+export class InsufficientDataError extends MyosegError {
+  /** Always `'INSUFFICIENT_DATA'`. */
+  override readonly code: string = 'INSUFFICIENT_DATA';
 }

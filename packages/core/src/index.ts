@@ -13,6 +13,7 @@ export { type SquareCropOptions, squareCropBox } from './crop-box';
 export { distanceTransform } from './distance-transform';
 export { InsufficientDataError, InvalidShapeError, ShapeMismatchError } from './errors';
 export { type BoundaryMode, gaussianBlur, gaussianKernel1d, gaussianKernel2d } from './gaussian';
+export { isMyosegError, MyosegError } from './myoseg-error';
 export { type NormalizeOptions, normalizeIntensity } from './normalize';
 export { dice, iou } from './overlap';
 export { seededRandom, shuffled } from './random';

@@ -1,10 +1,12 @@
+import { MyosegError } from '@myoseg/core';
+
 /**
  * A NIfTI input cannot be read: not a NIfTI file, truncated data, corrupt gzip, an unsupported datatype, or a
  * header that disagrees with the data that follows it.
  */
-export class NiftiFormatError extends Error {
-  /** Always `'NiftiFormatError'`. */
-  override name = 'NiftiFormatError';
+export class NiftiFormatError extends MyosegError {
+  /** Always `'NIFTI_FORMAT'`. */
+  override readonly code: string = 'NIFTI_FORMAT';
   /** The file (or other source) the bytes came from, as given to the reader. */
   readonly source: string;
   /** The header field or part of the file at fault (e.g. `dim[1]`, `gzip`), when one is. */
@@ -23,15 +25,15 @@ export class NiftiFormatError extends Error {
 }
 
 /** A volume cannot be written as NIfTI as asked (a value that the datatype cannot hold exactly, a bad shape). */
-export class NiftiWriteError extends Error {
-  /** Always `'NiftiWriteError'`. */
-  override name = 'NiftiWriteError';
+export class NiftiWriteError extends MyosegError {
+  /** Always `'NIFTI_WRITE'`. */
+  override readonly code: string = 'NIFTI_WRITE';
 }
 
 /** An ACDC folder, patient or `Info.cfg` does not have the expected layout or content. */
-export class AcdcFormatError extends Error {
-  /** Always `'AcdcFormatError'`. */
-  override name = 'AcdcFormatError';
+export class AcdcFormatError extends MyosegError {
+  /** Always `'ACDC_FORMAT'`. */
+  override readonly code: string = 'ACDC_FORMAT';
   /** The file or folder at fault. */
   readonly file: string;
 
@@ -46,7 +48,7 @@ export class AcdcFormatError extends Error {
 }
 
 /** An option or argument of a datasets function is out of its allowed range. */
-export class InvalidOptionError extends Error {
-  /** Always `'InvalidOptionError'`. */
-  override name = 'InvalidOptionError';
+export class InvalidOptionError extends MyosegError {
+  /** Always `'INVALID_OPTION'`. */
+  override readonly code: string = 'INVALID_OPTION';
 }

@@ -1,17 +1,22 @@
+import { MyosegError } from '@myoseg/core';
+
 /** A backend that was asked for (by option, `MYOSEG_BACKEND` or `--backend`) cannot be loaded. */
-export class BackendUnavailableError extends Error {
-  /** @param message - which backend and why. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackendUnavailableError';
-  }
+export class BackendUnavailableError extends MyosegError {
+  /** Always `'BACKEND_UNAVAILABLE'`. */
+  override readonly code: string = 'BACKEND_UNAVAILABLE';
 }
 
 /** A command-line input (path, option) is unusable; the CLI prints the message on one line and exits 2. */
-export class InputError extends Error {
-  /** @param message - which input and what was expected. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'InputError';
-  }
+export class InputError extends MyosegError {
+  /** Always `'INPUT'`. */
+  override readonly code: string = 'INPUT';
+}
+
+/**
+ * An output path cannot take what myoseg would write: it is a file, or a folder holding anything but an earlier
+ * myoseg output of the same kind, or it lies inside the input data. Raised before any work; exit code 2.
+ */
+export class OutputFolderError extends InputError {
+  /** Always `'OUTPUT_FOLDER'`. */
+  override readonly code: string = 'OUTPUT_FOLDER';
 }

@@ -1,4 +1,4 @@
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AcdcFolder } from '../acdc/types';
 
@@ -6,8 +6,19 @@ import type { AcdcFolder } from '../acdc/types';
 export function fsFolder(dir: string): AcdcFolder {
   return {
     name: dir,
-    list: async () =>
-      (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name),
+    // stat follows symbolic links: a linked file counts as the file it points to
+    list: async () => {
+      const names = await readdir(dir);
+      const isFile = await Promise.all(
+        names.map((n) =>
+          stat(join(dir, n)).then(
+            (s) => s.isFile(),
+            () => false,
+          ),
+        ),
+      );
+      return names.filter((_, i) => isFile[i]);
+    },
     read: async (file, maxBytes) => {
       const path = join(dir, file);
       if (maxBytes === undefined) return new Uint8Array(await readFile(path));

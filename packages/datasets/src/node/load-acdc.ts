@@ -33,12 +33,11 @@ async function isDir(path: string): Promise<boolean> {
   }
 }
 
+/** The `patientNNN` folders in `dir`, symbolic links to folders included (common for data trees on clusters). */
 async function patientDirs(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  return entries
-    .filter((e) => e.isDirectory() && PATIENT.test(e.name))
-    .map((e) => e.name)
-    .sort();
+  const names = (await readdir(dir)).filter((n) => PATIENT.test(n)).sort();
+  const isFolder = await Promise.all(names.map((n) => isDir(join(dir, n))));
+  return names.filter((_, i) => isFolder[i]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,29 @@ describe('loadAcdc', () => {
     expect((await loadAcdc(root, { subsets: ['testing'] })).patients.length).toBe(1);
     await expect(loadAcdc(join(root, 'training', 'patient001'))).rejects.toThrow(AcdcFormatError);
     await expect(loadAcdc(root, { onError: 'warn' as 'skip' })).rejects.toThrow(InvalidOptionError);
+  });
+
+  it('follows symbolic links to patient folders and to files', async () => {
+    const linked = await mkdtemp(join(tmpdir(), 'myoseg-linked-'));
+    try {
+      await mkdir(join(linked, 'training'));
+      await symlink(join(root, 'training', 'patient001'), join(linked, 'training', 'patient001'));
+      // a patient folder whose files are links
+      const p2 = join(linked, 'training', 'patient002');
+      await mkdir(p2);
+      for (const f of await readdir(join(root, 'training', 'patient002')))
+        await symlink(join(root, 'training', 'patient002', f), join(p2, f));
+      await symlink(join(linked, 'nowhere'), join(linked, 'training', 'patient009')); // dangling: not a patient
+      const cohort = await loadAcdc(linked);
+      expect(cohort.patients.map((p) => p.id)).toEqual(['patient001', 'patient002']);
+      const direct = await loadAcdc(root, { subsets: ['training'] });
+      expect(cohort.patients[1].shape).toEqual(direct.patients[1].shape);
+      expect((await cohort.patients[1].frames.ED.image()).data).toEqual(
+        (await direct.patients[1].frames.ED.image()).data,
+      );
+    } finally {
+      await rm(linked, { recursive: true, force: true });
+    }
   });
 
   it('skips a patient with a broken file and says which and why, or throws', async () => {

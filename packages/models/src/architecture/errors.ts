@@ -1,8 +1,7 @@
+import { MyosegError } from '@myoseg/core';
+
 /** A model builder's option is missing or out of range, or a model is not one this package built. */
-export class ModelConfigError extends Error {
-  /** @param message - what was wrong, naming the option or model. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelConfigError';
-  }
+export class ModelConfigError extends MyosegError {
+  /** Always `'MODEL_CONFIG'`. */
+  override readonly code: string = 'MODEL_CONFIG';
 }

@@ -1,5 +1,9 @@
+import { MyosegError } from '@myoseg/core';
+
 /** A tfjs model cannot be exported to ONNX: a layer or setting the exporter does not know, or a bad option. */
-export class OnnxExportError extends Error {
+export class OnnxExportError extends MyosegError {
+  /** Always `'ONNX_EXPORT'`. */
+  override readonly code: string = 'ONNX_EXPORT';
   /** The tfjs layer that could not be converted, when one is to blame. */
   readonly layerName?: string;
   /** Its tfjs class (`'Dense'`, `'Conv2D'`…), when a layer is to blame. */
@@ -13,7 +17,6 @@ export class OnnxExportError extends Error {
     super(
       layer ? `exportOnnx: layer '${layer.name}' (${layer.className}): ${message}` : `exportOnnx: ${message}`,
     );
-    this.name = 'OnnxExportError';
     this.layerName = layer?.name;
     this.className = layer?.className;
   }

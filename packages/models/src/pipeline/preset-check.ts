@@ -1,7 +1,9 @@
+import { MyosegError } from '@myoseg/core';
+
 /** A preset (or a preset override, e.g. a `--preset` JSON file) has an unknown field or a value of the wrong kind. */
-export class PresetError extends RangeError {
-  /** The class name, for messages and `instanceof`-free checks. */
-  override name = 'PresetError';
+export class PresetError extends MyosegError {
+  /** Always `'PRESET'`. */
+  override readonly code: string = 'PRESET';
 }
 
 type Check = (v: unknown) => boolean;

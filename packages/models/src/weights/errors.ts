@@ -1,10 +1,9 @@
+import { MyosegError } from '@myoseg/core';
+
 /** Bytes that are not a valid safetensors file (header, dtype, shape or offsets). */
-export class SafetensorsFormatError extends Error {
-  /** @param message - what was wrong, naming the file and tensor. */
-  constructor(message: string) {
-    super(message);
-    this.name = 'SafetensorsFormatError';
-  }
+export class SafetensorsFormatError extends MyosegError {
+  /** Always `'SAFETENSORS_FORMAT'`. */
+  override readonly code: string = 'SAFETENSORS_FORMAT';
 }
 
 /** A tensor of a weight file that does not fit the model: expected shape or dtype vs what the file holds. */
@@ -20,7 +19,9 @@ export interface WeightShapeMismatch {
 }
 
 /** A weight file does not fit a model: lists every missing, mis-shaped and unexpected tensor at once. */
-export class WeightMismatchError extends Error {
+export class WeightMismatchError extends MyosegError {
+  /** Always `'WEIGHT_MISMATCH'`. */
+  override readonly code: string = 'WEIGHT_MISMATCH';
   /** Tensors the model needs that the file lacks. */
   readonly missing: readonly string[];
   /** Tensors whose shape or dtype does not fit. */
@@ -53,7 +54,6 @@ export class WeightMismatchError extends Error {
       unexpected.length > 0 ? `unexpected (${unexpected.length}): ${unexpected.join(', ')}` : '',
     ].filter((p) => p !== '');
     super(`${source}: the weights do not fit the model: ${parts.join('; ')}`);
-    this.name = 'WeightMismatchError';
     this.missing = missing;
     this.mismatched = mismatched;
     this.unexpected = unexpected;

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -375,6 +375,44 @@ describe('myoseg CLI', () => {
     expect(forced.err).toEqual([
       "myoseg: backend 'tfjs-node-gpu' cannot be used: @tensorflow/tfjs-node-gpu is not installed",
     ]);
+  });
+
+  it('train, demo, evaluate and synth never write into a folder of the user, nor into --data', async () => {
+    const mine = join(dir, 'users-folder');
+    await mkdir(mine);
+    await writeFile(join(mine, 'precious.txt'), 'keep');
+    const data = join(demo, 'data');
+    const model = join(demo, 'model');
+    const cases: [string[], RegExp][] = [
+      [
+        ['train', '--data', data, '--out', mine],
+        /--out .*users-folder: the folder holds files myoseg did not write \(precious\.txt\)/,
+      ],
+      [
+        ['train', '--data', data, '--out', join(mine, 'precious.txt')],
+        /precious\.txt: is a file, not a folder/,
+      ],
+      [['train', '--data', data, '--out', data], /--out .*: lies in or holds --data/],
+      [['train', '--data', data, '--out', join(data, 'training')], /lies in or holds --data/],
+      [['evaluate', '--data', data, '--model', model, '--out', mine], /users-folder: the folder holds files/],
+      [
+        ['evaluate', '--data', data, '--model', model, '--out', join(data, 'eval')],
+        /lies in or holds --data/,
+      ],
+      [['demo', '--out', mine], /users-folder: the folder holds files/],
+      [['synth', '--patients', '2', '--out', mine], /users-folder: the folder holds files/],
+      [['demo', '--out', model], /holds a myoseg model folder, not a demo-run folder/],
+    ];
+    for (const [args, message] of cases) {
+      const { io, err } = captureIo();
+      expect(await main(['--backend', 'cpu', '--runtime', 'tfjs', ...args], io), args.join(' ')).toBe(2);
+      expect(err.at(-1), args.join(' ')).toMatch(message);
+      expect(err.join('\n')).not.toMatch(/\n\s+at /); // no stack
+    }
+    expect(await readdir(mine)).toEqual(['precious.txt']);
+    expect(await readFile(join(mine, 'precious.txt'), 'utf8')).toBe('keep');
+    expect((await readdir(dir)).filter((n) => n.includes('checkpoint'))).toEqual([]);
+    expect((await readdir(join(data, 'training'))).every((n) => /^patient\d{3}$/.test(n))).toBe(true);
   });
 
   it('synth writes the ACDC layout', async () => {

@@ -1,6 +1,5 @@
-import { ModelFolderError } from '@myoseg/models';
+import { isMyosegError } from '@myoseg/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { BackendUnavailableError, InputError } from '../errors';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { evaluateCommand } from './commands/evaluate';
@@ -19,15 +18,24 @@ const integer = (name: string, min: number) => (value: string) => {
 const THREADS_HELP =
   'training threads: onnxruntime-node threads per operator (default: the cores), or tfjs-wasm workers (default: one per core, at most one per 4 rows of a batch)';
 
-/** Errors that are the user's input, printed as one line with exit code 2. */
-const INPUT_ERRORS = [
-  'InputError',
-  'ModelFolderError',
-  'BackendUnavailableError',
-  'NiftiFormatError',
-  'AcdcFormatError',
-  'InvalidOptionError',
-];
+/**
+ * Codes of the errors that are the user's input (a path, an option, a file's content), printed as one line with
+ * exit code 2. Other errors print one line too and exit 1.
+ */
+export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
+  'INPUT',
+  'OUTPUT_FOLDER',
+  'MODEL_FOLDER',
+  'MODEL_CARD',
+  'BACKEND_UNAVAILABLE',
+  'NIFTI_FORMAT',
+  'ACDC_FORMAT',
+  'INVALID_OPTION',
+  'PRESET',
+  'REPORT_FORMAT',
+  'SAFETENSORS_FORMAT',
+  'WEIGHT_MISMATCH',
+]);
 
 /** Builds the `myoseg` command; each action resolves to an exit code stored in `result.code`. */
 export function buildProgram(io: CliIo, result: { code: number }): Command {
@@ -148,8 +156,8 @@ Examples:
 }
 
 /**
- * Runs the `myoseg` command line and returns its exit code. Input errors print one line (no stack); other
- * errors print their message and exit 1.
+ * Runs the `myoseg` command line and returns its exit code. Every error prints one line, never a stack (unless
+ * `MYOSEG_DEBUG=1`): input errors ({@link INPUT_ERROR_CODES}) exit 2, every other error 1.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const result = { code: EXIT.ok };
@@ -159,17 +167,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return result.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const err = e as Error;
-    if (
-      e instanceof InputError ||
-      e instanceof ModelFolderError ||
-      e instanceof BackendUnavailableError ||
-      INPUT_ERRORS.includes(err.name)
-    ) {
-      io.err(`myoseg: ${err.message}`);
-      return EXIT.usage;
-    }
-    io.err(`myoseg: ${err.stack ?? err.message}`);
+    const err = e instanceof Error ? e : new Error(String(e));
+    io.err(`myoseg: ${err.message.split('\n')[0]}`);
+    if (io.env.MYOSEG_DEBUG === '1' && err.stack) io.err(err.stack);
+    if (isMyosegError(err)) return INPUT_ERROR_CODES.has(err.code) ? EXIT.usage : EXIT.failed;
+    if (io.env.MYOSEG_DEBUG !== '1')
+      io.err('myoseg: this is a bug of myoseg; MYOSEG_DEBUG=1 prints where it happened');
     return EXIT.failed;
   }
 }

@@ -13,7 +13,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('recoverFolderAtomic', () => {
   it('moves back the previous version that a kill between the two renames left aside', async () => {
     const target = join(dir, 'ckpt');
-    await writeFolderAtomic(target, { 'checkpoint.json': '{"epoch":3}' });
+    await writeFolderAtomic(target, { 'checkpoint.json': '{"epoch":3}' }, { kind: 'checkpoint' });
     // the state after `rename(dir, old)` and before `rename(tmp, dir)`: no folder, the old one aside, a new one
     await rename(target, join(dir, '.ckpt.old-0a1b2c3d'));
     await mkdir(join(dir, '.ckpt.tmp-4e5f6a7b'));
@@ -26,7 +26,7 @@ describe('recoverFolderAtomic', () => {
 
   it('leaves an existing folder alone, and does nothing when no previous version waits', async () => {
     const target = join(dir, 'live');
-    await writeFolderAtomic(target, { 'a.txt': 'live' });
+    await writeFolderAtomic(target, { 'a.txt': 'live' }, { kind: 'checkpoint' });
     await mkdir(join(dir, '.live.old-11111111'));
     expect(await recoverFolderAtomic(target)).toBe(false);
     expect(await readFile(join(target, 'a.txt'), 'utf8')).toBe('live');

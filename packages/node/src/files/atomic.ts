@@ -1,33 +1,46 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import {
+  checkOutputFolder,
+  OUTPUT_MANIFEST,
+  type OutputKind,
+  outputManifest,
+  topLevelEntries,
+} from './output-folder';
 
 const suffix = () => randomBytes(4).toString('hex');
 
 /**
  * Writes a whole folder atomically: every file goes into a temporary sibling folder, which then replaces `dir`
  * (an existing `dir` is moved aside and removed only once the new one is in place). An interrupted write
- * leaves the old folder, or no folder, but never a half-written one under `dir`.
+ * leaves the old folder, or no folder, but never a half-written one under `dir`. The folder gets an
+ * {@link OUTPUT_MANIFEST} naming its `kind` and entries.
+ *
+ * Only a myoseg folder of the same kind is ever replaced: an existing `dir` that is a file, or a folder holding
+ * anything else (see {@link checkOutputFolder}), is refused before anything is written.
  *
  * @param files - relative path (may contain `/`) → contents.
+ * @param options.kind - what the folder is.
+ * @throws OutputFolderError when `dir` holds something that is not a myoseg `kind` folder.
  */
 export async function writeFolderAtomic(
   dir: string,
   files: Record<string, Uint8Array | string>,
+  options: { kind: OutputKind },
 ): Promise<void> {
+  const entries = topLevelEntries(Object.keys(files));
+  const exists = await checkOutputFolder(dir, options.kind, { ownEntries: entries });
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
   const tmp = join(parent, `.${basename(dir)}.tmp-${suffix()}`);
   try {
-    for (const [rel, data] of Object.entries(files)) {
+    const all = { ...files, [OUTPUT_MANIFEST]: outputManifest(options.kind, entries) };
+    for (const [rel, data] of Object.entries(all)) {
       const path = join(tmp, rel);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, data);
     }
-    const exists = await stat(dir).then(
-      () => true,
-      () => false,
-    );
     if (exists) {
       const old = join(parent, `.${basename(dir)}.old-${suffix()}`);
       await rename(dir, old);

@@ -19,7 +19,7 @@ describe('fileHandler', () => {
     const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4] })] });
     const target = join(dir, 'dense');
     await model.save(fileHandler(target));
-    expect((await readdir(target)).sort()).toEqual(['model.json', 'weights.bin']);
+    expect((await readdir(target)).sort()).toEqual(['.myoseg-output.json', 'model.json', 'weights.bin']);
     expect((await readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
     const back = await tfl.loadLayersModel(fileHandler(target));
     const x = tf.tensor2d([[1, 2, 3, 4]]);

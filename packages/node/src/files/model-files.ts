@@ -17,7 +17,7 @@ export function diskReader(dir: string): ReadFolderFile {
 export function fileHandler(dir: string): tf.io.IOHandler {
   return {
     async save(artifacts) {
-      await writeFolderAtomic(dir, modelFiles(artifacts));
+      await writeFolderAtomic(dir, modelFiles(artifacts), { kind: 'tfjs-model' });
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     load: () => readModelArtifacts(diskReader(dir), dir),

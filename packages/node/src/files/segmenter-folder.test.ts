@@ -24,7 +24,12 @@ describe('segmenter folders', () => {
     const trained = tinyPipeline();
     const target = join(dir, 'model');
     await saveSegmenterFolder(target, trained, { onnx: false });
-    expect((await readdir(target)).sort()).toEqual(['localizer', 'myoseg.json', 'segmenter']);
+    expect((await readdir(target)).sort()).toEqual([
+      '.myoseg-output.json',
+      'localizer',
+      'myoseg.json',
+      'segmenter',
+    ]);
     expect((await readdir(join(target, 'segmenter'))).sort()).toEqual(['model.json', 'weights.bin']);
     const loaded = await loadSegmenterFolder(target, { runtime: 'tfjs' });
     const weights = (m: typeof trained.segmenterModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
@@ -39,6 +44,7 @@ describe('segmenter folders', () => {
     const target = join(dir, 'both');
     await saveSegmenterFolder(target, trained);
     expect((await readdir(target)).sort()).toEqual([
+      '.myoseg-output.json',
       'localizer',
       'localizer.onnx',
       'myoseg.json',
@@ -77,7 +83,7 @@ describe('segmenter folders', () => {
 
   it('a folder without myoseg.json says how to get a model', async () => {
     const empty = join(dir, 'empty');
-    await writeFolderAtomic(empty, { 'readme.txt': 'nothing' });
+    await writeFolderAtomic(empty, { 'readme.txt': 'nothing' }, { kind: 'tfjs-model' });
     await expect(loadSegmenterFolder(empty)).rejects.toThrow(ModelFolderError);
     await expect(loadSegmenterFolder(empty)).rejects.toThrow(/myoseg train.*myoseg demo/);
   });
@@ -97,10 +103,12 @@ describe('segmenter folders', () => {
 
   it('an interrupted folder write leaves the old folder and no temporary files', async () => {
     const target = join(dir, 'atomic');
-    await writeFolderAtomic(target, { 'a.txt': 'old' });
+    await writeFolderAtomic(target, { 'a.txt': 'old' }, { kind: 'model' });
     // a file path under a file makes the second write fail midway
-    await expect(writeFolderAtomic(target, { 'b.txt': 'new', 'b.txt/c': 'x' })).rejects.toThrow();
-    expect(await readdir(target)).toEqual(['a.txt']);
+    await expect(
+      writeFolderAtomic(target, { 'b.txt': 'new', 'b.txt/c': 'x' }, { kind: 'model' }),
+    ).rejects.toThrow();
+    expect(await readdir(target)).toEqual(['.myoseg-output.json', 'a.txt']);
     expect((await readdir(dir)).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 });

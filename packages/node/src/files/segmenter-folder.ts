@@ -28,7 +28,7 @@ export async function saveSegmenterFolder(
   trained: TrainedPipeline,
   options: SegmenterFolderOptions = {},
 ): Promise<void> {
-  await writeFolderAtomic(dir, await segmenterFolderFiles(trained, options));
+  await writeFolderAtomic(dir, await segmenterFolderFiles(trained, options), { kind: 'model' });
 }
 
 /** Which runtime runs a loaded folder's networks: `'auto'` takes onnxruntime-node when it can. */

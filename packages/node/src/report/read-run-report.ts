@@ -1,3 +1,4 @@
+import { MyosegError } from '@myoseg/core';
 import type {
   DiceStats,
   ReportSigma,
@@ -9,7 +10,9 @@ import type {
 } from './run-report';
 
 /** A run report (e.g. a `report.json`) has a missing or malformed field. */
-export class ReportFormatError extends Error {
+export class ReportFormatError extends MyosegError {
+  /** Always `'REPORT_FORMAT'`. */
+  override readonly code: string = 'REPORT_FORMAT';
   /** Path of the offending field, e.g. `table1[2].dice.mean`. */
   readonly field: string;
 
@@ -21,7 +24,6 @@ export class ReportFormatError extends Error {
    */
   constructor(source: string, field: string, expected: string, value: unknown) {
     super(`${source}: ${field}: expected ${expected}, got ${describe(value)}`);
-    this.name = 'ReportFormatError';
     this.field = field;
   }
 }

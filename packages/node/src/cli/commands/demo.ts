@@ -8,10 +8,10 @@ import {
   type TrainedPipeline,
 } from '@myoseg/models';
 import { initBackend } from '../../backend';
+import { checkRunFolder, markRunFolder } from '../../files/output-folder';
 import { saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
-import { ensureOutputFolder } from '../output';
 import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
 import { buildRunReport, formatTable1, scoresCsv } from '../run-outputs';
@@ -49,7 +49,7 @@ export interface DemoOptions {
 export async function demoCommand(io: CliIo, options: DemoOptions): Promise<number> {
   const out = resolve(options.out);
   const preset = await presetOption(options.preset);
-  await ensureOutputFolder(options.out);
+  await checkRunFolder(out, 'demo-run', { label: '--out' });
   const timings: Record<string, number> = {};
   const lap = (name: string, t0: number) => {
     timings[name] = performance.now() - t0;
@@ -130,6 +130,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
 
   await report.write(out);
   await writeFileAtomic(join(out, 'metrics.csv'), scoresCsv(result));
+  await markRunFolder(out, 'demo-run');
   if (options.json) io.out(JSON.stringify({ out, rows: result.rows, timings }));
   else {
     for (const line of formatTable1(result)) io.out(line);

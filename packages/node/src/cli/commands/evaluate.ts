@@ -4,9 +4,10 @@ import { type AcdcPatient, toSlices } from '@myoseg/datasets';
 import { loadAcdc, writeFileAtomic } from '@myoseg/datasets/node';
 import ndarray, { type NdArray } from 'ndarray';
 import { initBackend } from '../../backend';
+import { checkRunFolder, markRunFolder } from '../../files/output-folder';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
-import { ensureOutputFolder, toCsv } from '../output';
+import { toCsv } from '../output';
 
 /** Myocardial tissue density used for mass: 1.05 g/ml. */
 export const MYOCARDIUM_DENSITY_G_PER_ML = 1.05;
@@ -114,7 +115,10 @@ export async function evaluateCommand(
   io: CliIo,
   options: { data: string; model: string; out: string; json?: boolean; backend?: string; runtime?: string },
 ): Promise<number> {
-  await ensureOutputFolder(options.out);
+  await checkRunFolder(options.out, 'evaluation', {
+    label: '--out',
+    inputs: [{ path: options.data, label: '--data' }],
+  });
   const cohort = await loadAcdc(options.data, { onError: 'skip' });
   await initBackend({ prefer: options.backend as never, env: io.env });
   const loaded = await loadModelForInference(io, options.model, options.runtime);
@@ -156,6 +160,7 @@ export async function evaluateCommand(
     join(options.out, 'evaluation.json'),
     `${JSON.stringify({ summary, frames, slices }, null, 2)}\n`,
   );
+  await markRunFolder(options.out, 'evaluation');
   if (options.json) io.out(JSON.stringify(summary));
   else {
     io.out(`patients ${summary.patients}, slices ${summary.slices}`);

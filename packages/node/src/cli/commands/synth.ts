@@ -1,4 +1,5 @@
 import { synthesizeAcdc } from '@myoseg/datasets/node';
+import { checkRunFolder, markRunFolder } from '../../files/output-folder';
 import type { CliIo } from '../io';
 
 /** `myoseg synth`: writes a synthetic ACDC twin (ACDC's folder layout, NIfTI, Info.cfg). */
@@ -6,6 +7,7 @@ export async function synthCommand(
   io: CliIo,
   options: { patients: number; out: string; seed: number; with4d?: boolean; json?: boolean },
 ): Promise<number> {
+  await checkRunFolder(options.out, 'twin-cohort', { label: '--out' });
   const t0 = performance.now();
   const written = await synthesizeAcdc({
     patients: options.patients,
@@ -14,6 +16,7 @@ export async function synthCommand(
     with4d: options.with4d,
     onPatient: (p) => io.status(`[synth] ${p.subset}/${p.id} (${p.group})`),
   });
+  await markRunFolder(options.out, 'twin-cohort');
   const seconds = (performance.now() - t0) / 1000;
   if (options.json) io.out(JSON.stringify({ out: options.out, patients: written, seconds }));
   else io.out(`wrote ${written.length} synthetic patients to ${options.out} in ${seconds.toFixed(1)} s`);

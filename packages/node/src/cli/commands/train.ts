@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { filterSlices, toCohortSlices } from '@myoseg/datasets';
 import { loadAcdc } from '@myoseg/datasets/node';
 import {
@@ -16,9 +15,9 @@ import { initBackend } from '../../backend';
 import { InputError } from '../../errors';
 import { recoverFolderAtomic, writeFolderAtomic } from '../../files/atomic';
 import { diskReader } from '../../files/model-files';
+import { checkOutputFolder, checkRunFolder } from '../../files/output-folder';
 import { saveSegmenterFolder } from '../../files/segmenter-folder';
 import type { CliIo } from '../io';
-import { ensureOutputFolder } from '../output';
 import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
 import { trainingOption } from '../training-option';
@@ -75,11 +74,17 @@ async function readResume(out: string): Promise<PipelineCheckpoint> {
  */
 export async function trainCommand(io: CliIo, options: TrainOptions): Promise<number> {
   const preset = await presetOption(options.preset);
-  await ensureOutputFolder(dirname(options.out));
   const backend = await initBackend({ prefer: options.backend as never, env: io.env });
   io.err(`backend: ${backend.choice}`);
   const { trainer, describe } = await trainingOption(backend, preset, options);
   io.err(describe);
+  await checkRunFolder(options.out, 'model', {
+    label: '--out',
+    inputs: [{ path: options.data, label: '--data' }],
+  });
+  await checkOutputFolder(checkpointFolder(options.out), 'checkpoint', {
+    label: `checkpoint folder of --out ${options.out}`,
+  });
   const resume = options.resume ? await readResume(options.out) : undefined;
   try {
     return await train(io, options, preset, resume, trainer);
@@ -138,7 +143,7 @@ async function train(
       resume,
       trainer,
       checkpoint: async (c) => {
-        await writeFolderAtomic(checkpointDir, await checkpointFiles(c));
+        await writeFolderAtomic(checkpointDir, await checkpointFiles(c), { kind: 'checkpoint' });
         if (!options.json)
           io.err(`checkpoint: ${c.stage} ${c.current.phase} epoch ${c.current.epoch} → ${checkpointDir}`);
       },
