@@ -5,12 +5,15 @@ export {
   readCheckpointFiles,
 } from './checkpoint-files';
 export { ModelFolderError } from './errors';
+export { sha256Hex } from './integrity';
 export { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifacts';
 export { type ReadFolderFile, readFolderFile } from './read-file';
 export {
   type FixedSigmaRule,
   type LoadedSegmenter,
   loadSegmenterFiles,
+  manifestReader,
+  type NetworkShape,
   type RegressedSigma,
   readSegmenterManifest,
   SEGMENTER_FOLDER_VERSION,

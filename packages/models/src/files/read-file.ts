@@ -12,6 +12,7 @@ export async function readFolderFile(read: ReadFolderFile, where: string, path: 
   try {
     return await read(path);
   } catch (e) {
+    if (e instanceof ModelFolderError) throw e; // already names the file (e.g. a digest that differs)
     const err = e as { code?: string; message?: string };
     throw new ModelFolderError(`${joinPath(where, path)}: cannot read (${err.code ?? err.message})`);
   }

@@ -4,6 +4,7 @@ import ndarray from 'ndarray';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MyocardiumSegmenter } from '../pipeline/segmenter';
 import { ModelFolderError } from './errors';
+import { fileDigests, sha256Hex } from './integrity';
 import { loadSegmenterFiles, SEGMENTER_MANIFEST, segmenterFolderFiles } from './segmenter-folder';
 import { disposePipeline, memoryReader, tinyPipeline } from './test-support';
 
@@ -84,7 +85,11 @@ describe('segmenter folder files', () => {
     const files = await segmenterFolderFiles(trained);
     disposePipeline(trained);
     const before = tf.memory().numTensors;
-    const broken = { ...files, 'segmenter/weights.bin': new Uint8Array(10) };
+    // a folder of an older version (no digests) reaches the weights' size check
+    const broken = {
+      ...manifestWith(files, { files: undefined }),
+      'segmenter/weights.bin': new Uint8Array(10),
+    };
     await expect(loadSegmenterFiles(memoryReader(broken), { where: 'm' })).rejects.toThrow(
       /m\/segmenter: weights hold 10 bytes, the manifest needs \d+/,
     );
@@ -111,8 +116,78 @@ describe('segmenter folder files', () => {
     );
     const { 'localizer/weights.bin': _, ...noWeights } = files;
     await expect(load(noWeights)).rejects.toThrow(/dir\/localizer\/weights.bin: cannot read \(ENOENT\)/);
-    await expect(load({ ...files, 'segmenter/model.json': '{}' })).rejects.toThrow(
+    const legacy = manifestWith(files, { files: undefined });
+    await expect(load({ ...legacy, 'segmenter/model.json': '{}' })).rejects.toThrow(
       /dir\/segmenter\/model.json: not a tfjs layers model/,
     );
+    await expect(load(manifestWith(files, { threshold: 1.5 }))).rejects.toThrow(
+      /dir\/myoseg.json: field 'threshold' must lie in \(0, 1\), got 1.5/,
+    );
+    await expect(load(manifestWith(files, { frame: -1 }))).rejects.toThrow(
+      /field 'frame' must be a number ≥ 0/,
+    );
+    const preset = JSON.parse(files[SEGMENTER_MANIFEST] as string).preset;
+    await expect(
+      load(manifestWith(files, { preset: { ...preset, normalization: 'bogus' } })),
+    ).rejects.toThrow(/dir\/myoseg.json: field 'preset'.*normalization/);
+    await expect(load(manifestWith(files, { files: { 'a.bin': 'not hex' } }))).rejects.toThrow(
+      /field 'files'/,
+    );
+  });
+});
+
+describe('a model folder checks its files and networks against myoseg.json', () => {
+  it('records what each network takes and gives, and a sha256 of every other file', async () => {
+    const trained = tinyPipeline();
+    const files = await segmenterFolderFiles(trained);
+    disposePipeline(trained);
+    const manifest = JSON.parse(files[SEGMENTER_MANIFEST] as string);
+    expect(manifest.complete).toBe(true);
+    expect(manifest.networks).toEqual({
+      localizer: { inputSize: [32, 32], channels: 1, classes: 2 },
+      segmenter: { inputSize: [24, 24], channels: 1, classes: 2 },
+    });
+    expect(Object.keys(manifest.files).sort()).toEqual(
+      Object.keys(files)
+        .filter((f) => f !== SEGMENTER_MANIFEST)
+        .sort(),
+    );
+    expect(manifest.files['localizer.onnx']).toBe(await sha256Hex(files['localizer.onnx']));
+  });
+
+  it('refuses a modified, an added-to-the-list or a swapped file, naming it; a complete: false mark is kept', async () => {
+    const trained = tinyPipeline();
+    const files = await segmenterFolderFiles(trained, { complete: false });
+    disposePipeline(trained);
+    expect(JSON.parse(files[SEGMENTER_MANIFEST] as string).complete).toBe(false);
+    const load = (f: Record<string, Uint8Array | string>) =>
+      loadSegmenterFiles(memoryReader(f), { where: 'dir' });
+    const weights = files['segmenter/weights.bin'] as Uint8Array;
+    const flipped = weights.slice();
+    flipped[7] ^= 1;
+    await expect(load({ ...files, 'segmenter/weights.bin': flipped })).rejects.toThrow(ModelFolderError);
+    await expect(load({ ...files, 'segmenter/weights.bin': flipped })).rejects.toThrow(
+      /dir\/segmenter\/weights.bin: sha256 [0-9a-f]{12}… differs from myoseg.json's files\["segmenter\/weights.bin"\]/,
+    );
+    const { 'segmenter/model.json': _, ...rest } = JSON.parse(files[SEGMENTER_MANIFEST] as string).files;
+    await expect(load(manifestWith(files, { files: rest }))).rejects.toThrow(
+      /dir\/segmenter\/model.json: not listed in myoseg.json's files/,
+    );
+    // the two networks swapped, with digests that match the swapped files: the input sizes give it away
+    const swapped = {
+      ...files,
+      'localizer/model.json': files['segmenter/model.json'],
+      'localizer/weights.bin': files['segmenter/weights.bin'],
+      'segmenter/model.json': files['localizer/model.json'],
+      'segmenter/weights.bin': files['localizer/weights.bin'],
+    };
+    const digests = await fileDigests(
+      Object.fromEntries(Object.entries(swapped).filter(([k]) => k !== SEGMENTER_MANIFEST)),
+    );
+    const before = tf.memory().numTensors;
+    await expect(load(manifestWith(swapped, { files: digests }))).rejects.toThrow(
+      /dir\/localizer\/: the network does not match myoseg.json \(input 24×24, expected 32×32\)/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

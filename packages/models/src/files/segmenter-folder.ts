@@ -7,12 +7,14 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { exportOnnx, ONNX_OPSET_VERSION } from '../onnx/export-onnx';
+import { checkPresetOverride } from '../pipeline/preset-check';
 import type { PipelinePreset } from '../pipeline/presets';
 import { MyocardiumSegmenter } from '../pipeline/segmenter';
 import { type SegmentationStage, tfStage } from '../pipeline/stage';
 import type { TrainedPipeline } from '../pipeline/train-segmenter';
 import { loadModel, type ModelCard, saveModel } from '../training/model-io';
 import { ModelFolderError } from './errors';
+import { fileDigests, verifyingReader } from './integrity';
 import { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifacts';
 import { joinPath, parseJsonFile, type ReadFolderFile } from './read-file';
 
@@ -35,6 +37,16 @@ export interface RegressedSigma {
 export interface FixedSigmaRule {
   /** σ in pixels. */
   fixed: number;
+}
+
+/** What a folder's network takes and gives, recorded so that a swapped or foreign network file is refused. */
+export interface NetworkShape {
+  /** `[h, w]` of its input, pixels. */
+  inputSize: [number, number];
+  /** Input channels. */
+  channels: 1 | 3;
+  /** Softmax classes of its output. */
+  classes: number;
 }
 
 /** `myoseg.json`: what a segmenter folder holds besides the two models. */
@@ -62,6 +74,18 @@ export interface SegmenterManifest {
   /** ISO time of saving. */
   createdAt: string;
   /**
+   * False when training stopped early (Ctrl-C): the networks are as they were then, and `myoseg segment` refuses
+   * the folder unless `--allow-incomplete`. Absent (older folders): complete.
+   */
+  complete?: boolean;
+  /** What each network takes and gives; checked at load (absent in folders of older versions). */
+  networks?: { localizer: NetworkShape; segmenter: NetworkShape };
+  /**
+   * SHA-256 (hex) of every other file of the folder by its relative path; every file read at load is checked
+   * against it (absent in folders of older versions, which load unchecked).
+   */
+  files?: Record<string, string>;
+  /**
    * The same two networks as ONNX files (for onnxruntime-node, onnxruntime-web or any ONNX runtime: NHWC input,
    * softmax output), when the folder holds them.
    */
@@ -79,6 +103,8 @@ export interface SegmenterManifest {
 export interface SegmenterFolderOptions {
   /** Also write `localizer.onnx` and `segmenter.onnx` (default true). */
   onnx?: boolean;
+  /** False marks networks whose training stopped early (see {@link SegmenterManifest.complete}; default true). */
+  complete?: boolean;
 }
 
 /** A segmenter loaded by {@link loadSegmenterFiles}: the pipeline, its two networks and its manifest. */
@@ -158,12 +184,16 @@ export async function segmenterFolderFiles(
     sigmaSamples: trained.sigmaSamples,
     split: trained.split,
     createdAt: new Date().toISOString(),
+    complete: options.complete ?? true,
+    networks: {
+      localizer: networkShape(preset, preset.localizerSize),
+      segmenter: networkShape(preset, preset.segmenterSize),
+    },
     ...(onnx
       ? { onnx: { localizer: 'localizer.onnx', segmenter: 'segmenter.onnx', opset: ONNX_OPSET_VERSION } }
       : {}),
   };
-  return {
-    [SEGMENTER_MANIFEST]: `${JSON.stringify(manifest, null, 2)}\n`,
+  const files: Record<string, Uint8Array | string> = {
     ...modelFiles(loc, 'localizer/'),
     ...modelFiles(seg, 'segmenter/'),
     ...(onnx
@@ -173,6 +203,27 @@ export async function segmenterFolderFiles(
         }
       : {}),
   };
+  manifest.files = await fileDigests(files);
+  return { [SEGMENTER_MANIFEST]: `${JSON.stringify(manifest, null, 2)}\n`, ...files };
+}
+
+/** Both networks are U-Nets with a background and a foreground class. */
+const networkShape = (preset: PipelinePreset, size: [number, number]): NetworkShape => ({
+  inputSize: [...size],
+  channels: preset.channels,
+  classes: 2,
+});
+
+/**
+ * `read`, checking each file against the manifest's SHA-256 digests when it has them (folders of older versions
+ * have none and are read as they are).
+ */
+export function manifestReader(
+  read: ReadFolderFile,
+  manifest: SegmenterManifest,
+  where: string,
+): ReadFolderFile {
+  return manifest.files ? verifyingReader(read, manifest.files, where, SEGMENTER_MANIFEST) : read;
 }
 
 /**
@@ -211,18 +262,78 @@ export async function readSegmenterManifest(read: ReadFolderFile, where: string)
     throw new ModelFolderError(`${path}: field 'largestComponent' must be true or false`);
   if (m.refinePasses !== undefined && !(Number.isInteger(m.refinePasses) && m.refinePasses >= 0))
     throw new ModelFolderError(`${path}: field 'refinePasses' must be an integer ≥ 0`);
+  if (m.complete !== undefined && typeof m.complete !== 'boolean')
+    throw new ModelFolderError(`${path}: field 'complete' must be true or false`);
+  if (!(typeof m.frame === 'number' && m.frame >= 0 && Number.isFinite(m.frame)))
+    throw new ModelFolderError(`${path}: field 'frame' must be a number ≥ 0, got ${JSON.stringify(m.frame)}`);
+  if (!(typeof m.threshold === 'number' && m.threshold > 0 && m.threshold < 1))
+    throw new ModelFolderError(
+      `${path}: field 'threshold' must lie in (0, 1), got ${JSON.stringify(m.threshold)}`,
+    );
+  if (m.files !== undefined && !isDigestMap(m.files))
+    throw new ModelFolderError(`${path}: field 'files' must map file paths to sha256 hex digests`);
+  if (m.networks !== undefined) {
+    for (const name of ['localizer', 'segmenter'] as const) {
+      if (!isNetworkShape(m.networks[name]))
+        throw new ModelFolderError(
+          `${path}: field 'networks.${name}' must hold inputSize [h, w], channels 1 | 3 and classes ≥ 2`,
+        );
+    }
+  }
+  try {
+    checkPresetOverride(m.preset, `${path}: field 'preset'`);
+  } catch (e) {
+    throw new ModelFolderError((e as Error).message);
+  }
   return m;
 }
 
+const isDigestMap = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' &&
+  v !== null &&
+  Object.values(v).every((d) => typeof d === 'string' && /^[0-9a-f]{64}$/.test(d));
+
+const isNetworkShape = (v: unknown): v is NetworkShape => {
+  const n = v as NetworkShape | undefined;
+  return (
+    n !== undefined &&
+    Array.isArray(n.inputSize) &&
+    n.inputSize.length === 2 &&
+    n.inputSize.every((x) => Number.isInteger(x) && x > 0) &&
+    (n.channels === 1 || n.channels === 3) &&
+    Number.isInteger(n.classes) &&
+    n.classes >= 2
+  );
+};
+
+/** Refuses a stage whose network does not take and give what the manifest says (a swapped or foreign file). */
+function checkStage(stage: SegmentationStage, expected: NetworkShape, file: string): void {
+  const problems: string[] = [];
+  const [h, w] = stage.inputSize;
+  if (h !== expected.inputSize[0] || w !== expected.inputSize[1])
+    problems.push(`input ${h}×${w}, expected ${expected.inputSize[0]}×${expected.inputSize[1]}`);
+  if (stage.channels !== undefined && stage.channels !== expected.channels)
+    problems.push(`${stage.channels} input channels, expected ${expected.channels}`);
+  if (stage.classes !== undefined && stage.classes !== expected.classes)
+    problems.push(`${stage.classes} classes, expected ${expected.classes}`);
+  if (problems.length > 0)
+    throw new ModelFolderError(
+      `${file}: the network does not match ${SEGMENTER_MANIFEST} (${problems.join('; ')}); was it swapped or replaced?`,
+    );
+}
+
 /**
- * Builds the pipeline that a manifest describes around two stages (tfjs networks, ONNX sessions, …).
+ * Builds the pipeline that a manifest describes around two stages (tfjs networks, ONNX sessions, …), after
+ * checking that each stage's network takes and gives what the manifest records.
  *
- * @throws {@link ModelFolderError} when the manifest's σ rule is invalid.
+ * @param files - the stages' files inside the folder, for messages (default the tfjs folders).
+ * @throws {@link ModelFolderError} when the manifest's σ rule is invalid, or a network does not match it.
  */
 export function segmenterFromManifest(
   manifest: SegmenterManifest,
   stages: { localizer: SegmentationStage; segmenter: SegmentationStage },
   where = '',
+  files: { localizer: string; segmenter: string } = { localizer: 'localizer/', segmenter: 'segmenter/' },
 ): MyocardiumSegmenter {
   let sigma: SigmaRegression | number;
   try {
@@ -233,6 +344,12 @@ export function segmenterFromManifest(
       `${joinPath(where, SEGMENTER_MANIFEST)}: field 'sigma' is invalid (${(e as Error).message})`,
     );
   }
+  const expected = manifest.networks ?? {
+    localizer: networkShape(manifest.preset, manifest.preset.localizerSize),
+    segmenter: networkShape(manifest.preset, manifest.preset.segmenterSize),
+  };
+  checkStage(stages.localizer, expected.localizer, joinPath(where, files.localizer));
+  checkStage(stages.segmenter, expected.segmenter, joinPath(where, files.segmenter));
   return new MyocardiumSegmenter({
     ...stages,
     sigma,
@@ -258,6 +375,7 @@ export async function loadSegmenterFiles(
 ): Promise<LoadedSegmenter> {
   const { where = '' } = options;
   const manifest = await readSegmenterManifest(read, where);
+  read = manifestReader(read, manifest, where);
   const load = async (name: string) =>
     (await loadModel(tf.io.fromMemory(await readModelArtifacts(read, where, `${name}/`)))).model;
   const localizerModel = await load('localizer');

@@ -13,6 +13,10 @@ import { prepareInput } from './preprocess';
 export interface SegmentationStage {
   /** `[h, w]` of the network input; the pipeline resizes to it. */
   readonly inputSize: readonly [number, number];
+  /** Input channels of the network, when known (checked against a model folder's manifest). */
+  readonly channels?: 1 | 3;
+  /** Softmax classes of the network's output, when known (checked against a model folder's manifest). */
+  readonly classes?: number;
   /**
    * Foreground probabilities for a batch of images.
    *
@@ -53,6 +57,8 @@ export function tfStage(model: tfl.LayersModel, options: TfStageOptions = {}): S
   const inputSize: [number, number] = [h, w];
   return {
     inputSize,
+    channels,
+    classes,
     async predict(images) {
       const out: Image2D[] = [];
       for (let start = 0; start < images.length; start += batchSize) {

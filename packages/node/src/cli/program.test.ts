@@ -201,7 +201,20 @@ describe('myoseg CLI', () => {
     expect(listeners).toHaveLength(0);
     const loaded = await loadSegmenterFolder(target);
     expect(loaded.manifest.preset.epochs).toBe(2);
+    expect(loaded.manifest.complete).toBe(false);
     loaded.dispose();
+    // segment refuses the interrupted model unless told
+    const patient = join(demo, 'data', 'training', 'patient001');
+    const image = join(patient, (await readdir(patient)).find((f) => /frame\d+\.nii\.gz$/.test(f))!);
+    const refused = captureIo();
+    const seg = ['--runtime', 'tfjs', 'segment', image, '--model', target, '--out', join(dir, 'inc')];
+    expect(await main(seg, refused.io)).toBe(2);
+    expect(refused.err.at(-1)).toMatch(/interrupted\/myoseg.json: "complete": false.*--allow-incomplete/);
+    const allowed = captureIo();
+    expect(await main([...seg, '--allow-incomplete'], allowed.io)).toBe(0);
+    expect(allowed.err.join('\n')).toMatch(/training stopped early/);
+    // the complete model of the same command says so, and a second run replaces it (its own folder)
+    expect((await loadSegmenterFolder(join(dir, 'trained'))).manifest.complete).toBe(true);
   }, 120_000);
 
   it('segment keeps the input geometry as nibabel reads it (fixture: test/fixtures/segment)', async () => {

@@ -120,13 +120,17 @@ Examples:
     .requiredOption('--out <dir>', 'output folder')
     .option('--frames <list>', '4D inputs: comma-separated 0-based frames (default all)', (v) =>
       v.split(',').map((f) => {
-        const n = Number(f);
+        const n = f.trim() === '' ? Number.NaN : Number(f);
         if (!Number.isInteger(n) || n < 0)
           throw new InvalidArgumentError('--frames takes 0-based integers, e.g. 0,12');
         return n;
       }),
     )
     .option('--png', 'also write an overlay PNG per slice')
+    .option(
+      '--allow-incomplete',
+      'use a model folder whose training stopped early (myoseg.json "complete": false)',
+    )
     .action(async (inputs: string[], o) => run(() => segmentCommand(io, inputs, { ...o, ...global() }))());
 
   program

@@ -1,5 +1,5 @@
 import '@tensorflow/tfjs-backend-cpu';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelFolderError } from '@myoseg/models';
@@ -94,9 +94,14 @@ describe('segmenter folders', () => {
     await saveSegmenterFolder(target, trained);
     await writeFile(join(target, 'segmenter', 'weights.bin'), new Uint8Array(10));
     await expect(loadSegmenterFolder(target, { runtime: 'tfjs' })).rejects.toThrow(
-      /broken\/segmenter: weights hold 10 bytes/,
+      /broken\/segmenter\/weights.bin: sha256 [0-9a-f]{12}… differs from myoseg.json's files/,
     );
     await writeFile(join(target, 'segmenter.onnx'), new Uint8Array(10));
+    await expect(loadSegmenterFolder(target)).rejects.toThrow(/broken\/segmenter.onnx: sha256 .* differs/);
+    // a folder of an older version has no digests: the broken ONNX file is still named, by onnxruntime's refusal
+    const manifestPath = join(target, 'myoseg.json');
+    const { files: _, ...legacy } = JSON.parse(await readFile(manifestPath, 'utf8'));
+    await writeFile(manifestPath, JSON.stringify(legacy));
     await expect(loadSegmenterFolder(target)).rejects.toThrow(/broken\/segmenter.onnx: .*could not load/);
     disposePipeline(trained);
   });

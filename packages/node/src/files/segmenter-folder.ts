@@ -3,6 +3,7 @@ import {
   loadSegmenterFiles,
   ModelFolderError,
   type MyocardiumSegmenter,
+  manifestReader,
   readFolderFile,
   readSegmenterManifest,
   type SegmenterFolderOptions,
@@ -116,7 +117,7 @@ async function loadOnnx(
   intraOpNumThreads: number | undefined,
   version: string,
 ): Promise<OnnxSegmenterFolder> {
-  const read = diskReader(dir);
+  const read = manifestReader(diskReader(dir), manifest, dir);
   const stage = async (path: string) => {
     const bytes = await readFolderFile(read, dir, path);
     return ortStage(bytes, { normalization: manifest.preset.normalization, intraOpNumThreads }).catch((e) => {
@@ -128,9 +129,17 @@ async function loadOnnx(
     localizer.release();
     throw e;
   });
+  let pipeline: MyocardiumSegmenter;
+  try {
+    pipeline = segmenterFromManifest(manifest, { localizer, segmenter }, dir, files);
+  } catch (e) {
+    localizer.release();
+    segmenter.release();
+    throw e;
+  }
   return {
     runtime: 'onnxruntime-node',
-    segmenter: segmenterFromManifest(manifest, { localizer, segmenter }, dir),
+    segmenter: pipeline,
     manifest,
     runtimeNote: `onnxruntime-node ${version}, ${localizer.intraOpNumThreads} threads`,
     dispose() {

@@ -131,6 +131,8 @@ export async function ortStage(
 
   return {
     inputSize,
+    channels,
+    classes,
     session,
     intraOpNumThreads,
     release: () => session.release(),

@@ -22,6 +22,8 @@ export interface SegmentOptions {
   frames?: number[];
   /** Also write one overlay PNG per slice. */
   png?: boolean;
+  /** Use a model folder whose training stopped early. */
+  allowIncomplete?: boolean;
   /** Machine-readable output. */
   json?: boolean;
   /** Force a backend. */
@@ -157,7 +159,9 @@ export async function segmentCommand(
   const files = await niftiInputs(inputs);
   await ensureOutputFolder(options.out);
   await initBackend({ prefer: options.backend as never, env: io.env });
-  const loaded = await loadModelForInference(io, options.model, options.runtime);
+  const loaded = await loadModelForInference(io, options.model, options.runtime, {
+    allowIncomplete: options.allowIncomplete,
+  });
   const done: Awaited<ReturnType<typeof segmentFile>> = [];
   const failed: { file: string; error: string }[] = [];
   try {

@@ -148,7 +148,7 @@ async function train(
           io.err(`checkpoint: ${c.stage} ${c.current.phase} epoch ${c.current.epoch} → ${checkpointDir}`);
       },
     });
-    await saveSegmenterFolder(options.out, trained);
+    await saveSegmenterFolder(options.out, trained, { complete: !interrupted });
     trained.localizerModel.dispose();
     trained.segmenterModel.dispose();
     if (!interrupted) await rm(checkpointDir, { recursive: true, force: true });
