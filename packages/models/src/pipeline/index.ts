@@ -1,4 +1,4 @@
-export { cropAroundRegion, type RegionCrop, regionFromProbabilities, thresholdMap } from './crop-region';
+export { cropAroundRegion, type RegionCrop, thresholdMap } from './crop-region';
 export {
   type Approach,
   type ApproachesResult,
@@ -13,6 +13,13 @@ export {
   type Table1Entry,
 } from './evaluate-approaches';
 export type { LabeledSlice } from './labeled-slice';
+export {
+  type RegionTrack,
+  type RegionTrackOptions,
+  regionFromProbabilities,
+  regionTrack,
+  type SliceLocalization,
+} from './localize';
 export {
   checkResumable,
   disposePipelineCheckpoint,

@@ -10,7 +10,13 @@ import {
   type Spacing,
 } from '@myoseg/core';
 import ndarray from 'ndarray';
-import { cropAroundRegion, regionFromProbabilities, thresholdMap } from './crop-region';
+import { cropAroundRegion, thresholdMap } from './crop-region';
+import {
+  type RegionTrackOptions,
+  regionFromProbabilities,
+  regionTrack,
+  type SliceLocalization,
+} from './localize';
 import type { SegmentationStage } from './stage';
 
 /** Settings of a {@link MyocardiumSegmenter}. */
@@ -73,7 +79,20 @@ export interface SegmentResult {
   timings: SegmentTimings;
 }
 
-/** The outcome of {@link MyocardiumSegmenter.segmentVolume}. */
+/** Options of {@link MyocardiumSegmenter.segmentVolume} and {@link MyocardiumSegmenter.segmentCine}. */
+export interface VolumeSegmentOptions {
+  /** `[dz, dy, dx]` in mm, for `volumeMl` and each slice's `areaMm2`. */
+  spacing?: readonly [number, number, number];
+  /**
+   * Localize the stack as a whole ({@link regionTrack}: regions that agree across slices and frames, none on
+   * apical/basal slices without evidence) instead of slice by slice. Default `true`; an object sets the track's
+   * options (its threshold is the segmenter's). `false` is exactly {@link MyocardiumSegmenter.segmentBatch} on the
+   * slices, the paper's method.
+   */
+  volumeConsistent?: boolean | Omit<RegionTrackOptions, 'threshold'>;
+}
+
+/** The outcome of {@link MyocardiumSegmenter.segmentVolume}: one stack (one cine frame). */
 export interface VolumeResult {
   /** The myocardium mask `[D, H, W]`. */
   mask: Mask;
@@ -81,6 +100,14 @@ export interface VolumeResult {
   slices: SegmentResult[];
   /** Myocardial volume in ml (when `spacing` `[dz, dy, dx]` was given). */
   volumeMl?: number;
+  /** How each slice's region was decided (volume-consistent localization only; absent with `volumeConsistent: false`). */
+  localization?: SliceLocalization[];
+}
+
+function checkSpacing(what: string, spacing: readonly number[] | undefined, names: string): void {
+  if (spacing && (spacing.length !== names.split(',').length || !spacing.every((s) => s > 0))) {
+    throw new RangeError(`${what}: spacing must be [${names}] in mm (> 0), got [${spacing.join(', ')}]`);
+  }
 }
 
 /**
@@ -161,18 +188,32 @@ export class MyocardiumSegmenter {
         );
       }
     });
-    const spacing = options.spacing;
-    if (spacing && (spacing.length !== 2 || !spacing.every((s) => s > 0))) {
-      throw new RangeError(`segment: spacing must be [dy, dx] in mm (> 0), got [${spacing.join(', ')}]`);
-    }
+    checkSpacing('segment', options.spacing, 'dy, dx');
     const t0 = performance.now();
-    const locSize = this.localizer.inputSize;
-    const probs = await this.localizer.predict(images.map((img) => resize(img, [locSize[0], locSize[1]])));
+    const probs = await this.localize(images);
     const regions = probs.map((p, i) =>
       regionFromProbabilities(p, [images[i].shape[0], images[i].shape[1]], this.threshold),
     );
-    const t1 = performance.now();
+    return this.segmentRegions(images, regions, t0, options.spacing);
+  }
 
+  /** The localizer's probability maps at its input size, one per image. */
+  private async localize(images: readonly NumericNdArray[]): Promise<NumericNdArray[]> {
+    const locSize = this.localizer.inputSize;
+    return this.localizer.predict(images.map((img) => resize(img, [locSize[0], locSize[1]])));
+  }
+
+  /**
+   * Steps 2–5 around given regions: crop, segment, restore, paste (with the refinement passes); `t0` is when
+   * localization started, for the timings.
+   */
+  private async segmentRegions(
+    images: readonly NumericNdArray[],
+    regions: readonly Mask[],
+    t0: number,
+    spacing: Spacing | undefined,
+  ): Promise<SegmentResult[]> {
+    const t1 = performance.now();
     const results: SegmentResult[] = images.map((img, i) => {
       const shape: [number, number] = [img.shape[0], img.shape[1]];
       return {
@@ -233,30 +274,74 @@ export class MyocardiumSegmenter {
   }
 
   /**
-   * Segments a stack of short-axis slices.
+   * Segments a stack of short-axis slices, localized as a whole by default (see
+   * {@link VolumeSegmentOptions.volumeConsistent}).
    *
    * @param volume - `[D, H, W]`.
-   * @param options.spacing - `[dz, dy, dx]` in mm, for `volumeMl`.
+   * @returns the `[D, H, W]` mask and one result per slice; slices judged apical/basal without myocardium have
+   *   empty masks and `found: false`.
    */
-  async segmentVolume(
-    volume: NumericNdArray,
-    options: { spacing?: readonly [number, number, number] } = {},
-  ): Promise<VolumeResult> {
+  async segmentVolume(volume: NumericNdArray, options: VolumeSegmentOptions = {}): Promise<VolumeResult> {
     if (volume.shape.length !== 3) {
       throw new RangeError(`segmentVolume: volume must be [D, H, W], got shape [${volume.shape.join(', ')}]`);
     }
-    const [d, h, w] = volume.shape;
-    const slices = Array.from({ length: d }, (_, z) => volume.pick(z, null, null));
-    const spacing = options.spacing;
-    const results = await this.segmentBatch(slices, spacing ? { spacing: [spacing[1], spacing[2]] } : {});
-    const data = new Uint8Array(d * h * w);
-    results.forEach((r, z) => {
-      data.set(r.mask.data, z * h * w);
+    const [result] = await this.segmentStacks([volume], options);
+    return result;
+  }
+
+  /**
+   * Segments several cine frames of one stack; the volume-consistent localization fuses the localizer's maps of
+   * all frames and slices (the heart's position hardly changes over the cycle).
+   *
+   * @param cine - `[T, D, H, W]`.
+   * @returns one result per frame, in order.
+   */
+  async segmentCine(cine: NumericNdArray, options: VolumeSegmentOptions = {}): Promise<VolumeResult[]> {
+    if (cine.shape.length !== 4) {
+      throw new RangeError(`segmentCine: cine must be [T, D, H, W], got shape [${cine.shape.join(', ')}]`);
+    }
+    return this.segmentStacks(
+      Array.from({ length: cine.shape[0] }, (_, t) => cine.pick(t, null, null, null)),
+      options,
+    );
+  }
+
+  /** Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false. */
+  private async segmentStacks(
+    stacks: readonly NumericNdArray[],
+    options: VolumeSegmentOptions,
+  ): Promise<VolumeResult[]> {
+    const { spacing, volumeConsistent = true } = options;
+    checkSpacing('segmentVolume', spacing, 'dz, dy, dx');
+    const [d, h, w] = stacks[0]?.shape ?? [0, 0, 0];
+    const slices = stacks.flatMap((v) => Array.from({ length: d }, (_, z) => v.pick(z, null, null)));
+    const sliceSpacing: Spacing | undefined = spacing && [spacing[1], spacing[2]];
+    let results: SegmentResult[];
+    let localization: SliceLocalization[][] | undefined;
+    if (volumeConsistent === false) results = await this.segmentBatch(slices, { spacing: sliceSpacing });
+    else {
+      if (slices.length > 0 && !(h >= 1 && w >= 1))
+        throw new RangeError(`segmentVolume: slices must be at least 1×1, got [${h}, ${w}]`);
+      const t0 = performance.now();
+      const maps = (await this.localize(slices)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
+      const track = regionTrack(
+        stacks.map((_, t) => maps.slice(t * d, (t + 1) * d)),
+        { ...(volumeConsistent === true ? {} : volumeConsistent), threshold: this.threshold },
+      );
+      results = await this.segmentRegions(slices, track.regions.flat(), t0, sliceSpacing);
+      localization = track.status;
+    }
+    return stacks.map((_, t) => {
+      const mine = results.slice(t * d, (t + 1) * d);
+      const data = new Uint8Array(d * h * w);
+      mine.forEach((r, z) => {
+        data.set(r.mask.data, z * h * w);
+      });
+      const out: VolumeResult = { mask: ndarray(data, [d, h, w]), slices: mine };
+      if (spacing)
+        out.volumeMl = (data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1] * spacing[2]) / 1000;
+      if (localization) out.localization = localization[t];
+      return out;
     });
-    const mask: Mask = ndarray(data, [d, h, w]);
-    const out: VolumeResult = { mask, slices: results };
-    if (spacing)
-      out.volumeMl = (data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1] * spacing[2]) / 1000;
-    return out;
   }
 }
