@@ -11,6 +11,7 @@ export {
   type SliceScore,
   TABLE1,
   type Table1Entry,
+  type WholeVolumeView,
 } from './evaluate-approaches';
 export type { LabeledSlice } from './labeled-slice';
 export {
@@ -43,6 +44,7 @@ export {
   type SegmentResult,
   type SegmentTimings,
   type VolumeResult,
+  type VolumeSegmentOptions,
 } from './segmenter';
 export { type SegmentationStage, type TfStageOptions, tfStage } from './stage';
 export {
@@ -60,3 +62,13 @@ export {
   trainSegmenter,
   trainStage,
 } from './train-segmenter';
+export {
+  type FrameScore,
+  type LabeledVolume,
+  MYOCARDIUM_DENSITY_G_PER_ML,
+  scoreVolume,
+  summarizeFrames,
+  type VolumeScore,
+  type VolumeSummary,
+  type VolumeTable,
+} from './volume-scores';
