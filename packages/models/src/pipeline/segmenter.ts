@@ -190,87 +190,11 @@ export class MyocardiumSegmenter {
     });
     checkSpacing('segment', options.spacing, 'dy, dx');
     const t0 = performance.now();
-    const probs = await this.localize(images);
+    const probs = await localize(this, images);
     const regions = probs.map((p, i) =>
       regionFromProbabilities(p, [images[i].shape[0], images[i].shape[1]], this.threshold),
     );
-    return this.segmentRegions(images, regions, t0, options.spacing);
-  }
-
-  /** The localizer's probability maps at its input size, one per image. */
-  private async localize(images: readonly NumericNdArray[]): Promise<NumericNdArray[]> {
-    const locSize = this.localizer.inputSize;
-    return this.localizer.predict(images.map((img) => resize(img, [locSize[0], locSize[1]])));
-  }
-
-  /**
-   * Steps 2–5 around given regions: crop, segment, restore, paste (with the refinement passes); `t0` is when
-   * localization started, for the timings.
-   */
-  private async segmentRegions(
-    images: readonly NumericNdArray[],
-    regions: readonly Mask[],
-    t0: number,
-    spacing: Spacing | undefined,
-  ): Promise<SegmentResult[]> {
-    const t1 = performance.now();
-    const results: SegmentResult[] = images.map((img, i) => {
-      const shape: [number, number] = [img.shape[0], img.shape[1]];
-      return {
-        mask: ndarray(new Uint8Array(shape[0] * shape[1]), shape),
-        regionMask: regions[i],
-        cropBox: null,
-        sigma: null,
-        found: false,
-        timings: { localizeMs: 0, segmentMs: 0, restoreMs: 0, totalMs: 0 },
-      };
-    });
-    // pass 0 crops around the localizer's regions; each refinement pass around the previous pass's mask
-    let around: readonly Mask[] = regions;
-    let pending = images.map((_, i) => i);
-    let segmentMs = 0;
-    for (let pass = 0; pass <= this.refinePasses && pending.length > 0; pass++) {
-      const ta = performance.now();
-      const crops = pending.flatMap((i) => {
-        const c = cropAroundRegion(images[i], around[i], this.frame);
-        return c ? [{ i, ...c }] : [];
-      });
-      const segSize = this.segmenter.inputSize;
-      const segProbs = await this.segmenter.predict(
-        crops.map((c) => resize(c.crop, [segSize[0], segSize[1]])),
-      );
-      segmentMs += performance.now() - ta;
-      const next: Mask[] = [...around];
-      pending = [];
-      crops.forEach((c, k) => {
-        const side = c.box.x1 - c.box.x0;
-        const sigma = this.sigmaFor(side);
-        const thresholded = thresholdMap(segProbs[k], this.threshold);
-        const lowRes = this.largestComponent ? largestConnectedComponent(thresholded) : thresholded;
-        const mask = pasteMask(restoreMask(lowRes, [side, side], { sigma }), c.box, [
-          images[c.i].shape[0],
-          images[c.i].shape[1],
-        ]);
-        // a refinement that loses the myocardium keeps the previous pass's result
-        if (pass > 0 && !mask.data.includes(1)) return;
-        Object.assign(results[c.i], { mask, cropBox: c.box, lowRes, sigma, found: true });
-        next[c.i] = mask;
-        pending.push(c.i);
-      });
-      around = next;
-    }
-    const t3 = performance.now();
-    const n = images.length || 1;
-    for (const r of results) {
-      r.timings = {
-        localizeMs: (t1 - t0) / n,
-        segmentMs: segmentMs / n,
-        restoreMs: (t3 - t1 - segmentMs) / n,
-        totalMs: (t3 - t0) / n,
-      };
-      if (spacing) r.areaMm2 = r.mask.data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1];
-    }
-    return results;
+    return segmentRegions(this, images, regions, t0, options.spacing);
   }
 
   /**
@@ -285,7 +209,7 @@ export class MyocardiumSegmenter {
     if (volume.shape.length !== 3) {
       throw new RangeError(`segmentVolume: volume must be [D, H, W], got shape [${volume.shape.join(', ')}]`);
     }
-    const [result] = await this.segmentStacks([volume], options);
+    const [result] = await segmentStacks(this, [volume], options);
     return result;
   }
 
@@ -300,48 +224,128 @@ export class MyocardiumSegmenter {
     if (cine.shape.length !== 4) {
       throw new RangeError(`segmentCine: cine must be [T, D, H, W], got shape [${cine.shape.join(', ')}]`);
     }
-    return this.segmentStacks(
+    return segmentStacks(
+      this,
       Array.from({ length: cine.shape[0] }, (_, t) => cine.pick(t, null, null, null)),
       options,
     );
   }
+}
 
-  /** Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false. */
-  private async segmentStacks(
-    stacks: readonly NumericNdArray[],
-    options: VolumeSegmentOptions,
-  ): Promise<VolumeResult[]> {
-    const { spacing, volumeConsistent = true } = options;
-    checkSpacing('segmentVolume', spacing, 'dz, dy, dx');
-    const [d, h, w] = stacks[0]?.shape ?? [0, 0, 0];
-    const slices = stacks.flatMap((v) => Array.from({ length: d }, (_, z) => v.pick(z, null, null)));
-    const sliceSpacing: Spacing | undefined = spacing && [spacing[1], spacing[2]];
-    let results: SegmentResult[];
-    let localization: SliceLocalization[][] | undefined;
-    if (volumeConsistent === false) results = await this.segmentBatch(slices, { spacing: sliceSpacing });
-    else {
-      if (slices.length > 0 && !(h >= 1 && w >= 1))
-        throw new RangeError(`segmentVolume: slices must be at least 1×1, got [${h}, ${w}]`);
-      const t0 = performance.now();
-      const maps = (await this.localize(slices)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
-      const track = regionTrack(
-        stacks.map((_, t) => maps.slice(t * d, (t + 1) * d)),
-        { ...(volumeConsistent === true ? {} : volumeConsistent), threshold: this.threshold },
-      );
-      results = await this.segmentRegions(slices, track.regions.flat(), t0, sliceSpacing);
-      localization = track.status;
-    }
-    return stacks.map((_, t) => {
-      const mine = results.slice(t * d, (t + 1) * d);
-      const data = new Uint8Array(d * h * w);
-      mine.forEach((r, z) => {
-        data.set(r.mask.data, z * h * w);
-      });
-      const out: VolumeResult = { mask: ndarray(data, [d, h, w]), slices: mine };
-      if (spacing)
-        out.volumeMl = (data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1] * spacing[2]) / 1000;
-      if (localization) out.localization = localization[t];
-      return out;
+/** The localizer's probability maps at its input size, one per image. */
+async function localize(
+  seg: MyocardiumSegmenter,
+  images: readonly NumericNdArray[],
+): Promise<NumericNdArray[]> {
+  const locSize = seg.localizer.inputSize;
+  return seg.localizer.predict(images.map((img) => resize(img, [locSize[0], locSize[1]])));
+}
+
+/**
+ * Steps 2–5 around given regions: crop, segment, restore, paste (with the refinement passes); `t0` is when
+ * localization started, for the timings.
+ */
+async function segmentRegions(
+  seg: MyocardiumSegmenter,
+  images: readonly NumericNdArray[],
+  regions: readonly Mask[],
+  t0: number,
+  spacing: Spacing | undefined,
+): Promise<SegmentResult[]> {
+  const t1 = performance.now();
+  const results: SegmentResult[] = images.map((img, i) => {
+    const shape: [number, number] = [img.shape[0], img.shape[1]];
+    return {
+      mask: ndarray(new Uint8Array(shape[0] * shape[1]), shape),
+      regionMask: regions[i],
+      cropBox: null,
+      sigma: null,
+      found: false,
+      timings: { localizeMs: 0, segmentMs: 0, restoreMs: 0, totalMs: 0 },
+    };
+  });
+  // pass 0 crops around the localizer's regions; each refinement pass around the previous pass's mask
+  let around: readonly Mask[] = regions;
+  let pending = images.map((_, i) => i);
+  let segmentMs = 0;
+  for (let pass = 0; pass <= seg.refinePasses && pending.length > 0; pass++) {
+    const ta = performance.now();
+    const crops = pending.flatMap((i) => {
+      const c = cropAroundRegion(images[i], around[i], seg.frame);
+      return c ? [{ i, ...c }] : [];
     });
+    const segSize = seg.segmenter.inputSize;
+    const segProbs = await seg.segmenter.predict(crops.map((c) => resize(c.crop, [segSize[0], segSize[1]])));
+    segmentMs += performance.now() - ta;
+    const next: Mask[] = [...around];
+    pending = [];
+    crops.forEach((c, k) => {
+      const side = c.box.x1 - c.box.x0;
+      const sigma = seg.sigmaFor(side);
+      const thresholded = thresholdMap(segProbs[k], seg.threshold);
+      const lowRes = seg.largestComponent ? largestConnectedComponent(thresholded) : thresholded;
+      const mask = pasteMask(restoreMask(lowRes, [side, side], { sigma }), c.box, [
+        images[c.i].shape[0],
+        images[c.i].shape[1],
+      ]);
+      // a refinement that loses the myocardium keeps the previous pass's result
+      if (pass > 0 && !mask.data.includes(1)) return;
+      Object.assign(results[c.i], { mask, cropBox: c.box, lowRes, sigma, found: true });
+      next[c.i] = mask;
+      pending.push(c.i);
+    });
+    around = next;
   }
+  const t3 = performance.now();
+  const n = images.length || 1;
+  for (const r of results) {
+    r.timings = {
+      localizeMs: (t1 - t0) / n,
+      segmentMs: segmentMs / n,
+      restoreMs: (t3 - t1 - segmentMs) / n,
+      totalMs: (t3 - t0) / n,
+    };
+    if (spacing) r.areaMm2 = r.mask.data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1];
+  }
+  return results;
+}
+
+/** Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false. */
+async function segmentStacks(
+  seg: MyocardiumSegmenter,
+  stacks: readonly NumericNdArray[],
+  options: VolumeSegmentOptions,
+): Promise<VolumeResult[]> {
+  const { spacing, volumeConsistent = true } = options;
+  checkSpacing('segmentVolume', spacing, 'dz, dy, dx');
+  const [d, h, w] = stacks[0]?.shape ?? [0, 0, 0];
+  const slices = stacks.flatMap((v) => Array.from({ length: d }, (_, z) => v.pick(z, null, null)));
+  const sliceSpacing: Spacing | undefined = spacing && [spacing[1], spacing[2]];
+  let results: SegmentResult[];
+  let localization: SliceLocalization[][] | undefined;
+  if (volumeConsistent === false) results = await seg.segmentBatch(slices, { spacing: sliceSpacing });
+  else {
+    if (slices.length > 0 && !(h >= 1 && w >= 1))
+      throw new RangeError(`segmentVolume: slices must be at least 1×1, got [${h}, ${w}]`);
+    const t0 = performance.now();
+    const maps = (await localize(seg, slices)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
+    const track = regionTrack(
+      stacks.map((_, t) => maps.slice(t * d, (t + 1) * d)),
+      { ...(volumeConsistent === true ? {} : volumeConsistent), threshold: seg.threshold },
+    );
+    results = await segmentRegions(seg, slices, track.regions.flat(), t0, sliceSpacing);
+    localization = track.status;
+  }
+  return stacks.map((_, t) => {
+    const mine = results.slice(t * d, (t + 1) * d);
+    const data = new Uint8Array(d * h * w);
+    mine.forEach((r, z) => {
+      data.set(r.mask.data, z * h * w);
+    });
+    const out: VolumeResult = { mask: ndarray(data, [d, h, w]), slices: mine };
+    if (spacing)
+      out.volumeMl = (data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1] * spacing[2]) / 1000;
+    if (localization) out.localization = localization[t];
+    return out;
+  });
 }
