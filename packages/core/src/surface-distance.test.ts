@@ -26,6 +26,16 @@ describe('surface distances (medpy / ACDC evaluation)', () => {
     expect(averageSurfaceDistance(a, b)).toBeCloseTo(5, 12);
   });
 
+  it('hand-worked 3D: two single voxels 2 slices, 3 rows and 4 columns apart at [8, 1.5, 1.5] mm', () => {
+    const a = u8(new Array(60).fill(0), [3, 4, 5]);
+    const b = u8(new Array(60).fill(0), [3, 4, 5]);
+    a.set(0, 0, 0, 1);
+    b.set(2, 3, 4, 1);
+    const expected = Math.hypot(16, 4.5, 6);
+    expect(hausdorffDistance(a, b, { spacing: [8, 1.5, 1.5] })).toBeCloseTo(expected, 12);
+    expect(hausdorffDistance(a, b, { spacing: [8, 1.5, 1.5], percentile: 95 })).toBeCloseTo(expected, 12);
+  });
+
   it('is 0 for identical masks, 0 for two empty masks and +∞ with one empty', () => {
     const m = ellipseMask(30, 30, 15, 15, 8, 10);
     const empty = u8(new Array(900).fill(0), [30, 30]);

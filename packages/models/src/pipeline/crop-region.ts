@@ -3,30 +3,11 @@ import {
   boundingBox,
   cropImage,
   type Image2D,
-  largestConnectedComponent,
   type Mask,
   type NumericNdArray,
-  resize,
   squareCropBox,
 } from '@myoseg/core';
 import ndarray from 'ndarray';
-
-/**
- * Turns the localizer's probability map into the full-size region mask: bilinear resize to the image's size,
- * threshold, and keep the largest 8-connected component (a stray blob never moves the crop).
- *
- * @param probabilities - `[h, w]` at the localizer's input size, values in [0, 1].
- * @param imageShape - `[H, W]` of the original image.
- */
-export function regionFromProbabilities(
-  probabilities: NumericNdArray,
-  imageShape: readonly [number, number],
-  threshold: number,
-): Mask {
-  return largestConnectedComponent(
-    thresholdMap(resize(probabilities, imageShape, { method: 'bilinear' }), threshold),
-  );
-}
 
 /** A `[H, W]` probability map as a 0/1 mask: foreground where the value is ≥ `threshold`. */
 export function thresholdMap(p: Image2D, threshold: number): Mask {

@@ -25,6 +25,13 @@ import {
   trainSegmenter,
   trainStage,
 } from './train-segmenter';
+import {
+  type FrameScore,
+  type LabeledVolume,
+  scoreVolume,
+  summarizeFrames,
+  type VolumeTable,
+} from './volume-scores';
 
 /** The five rows of the paper's Table 1. */
 export type Approach =
@@ -153,6 +160,20 @@ export interface EvaluateApproachesOptions
    * awaited.
    */
   onTrained?: (trained: TrainedPipeline, run: number) => void | Promise<void>;
+  /**
+   * All-slice stacks (every frame with ground truth) of the cohort's patients, for the whole-volume view: each run
+   * segments its held-out patients' stacks with the full method (volume-consistent localization) and scores them
+   * in 3D. Stacks of patients outside the held-out split are ignored; without it there is no whole-volume view.
+   */
+  volumes?: readonly LabeledVolume[];
+}
+
+/** The full method on the held-out patients' whole stacks (every slice with ground truth, not only filtered ones). */
+export interface WholeVolumeView {
+  /** Every held-out frame's 3D scores, tagged with the run. */
+  frames: (FrameScore & { run: number })[];
+  /** Means over all frames (all runs pooled), per group and per phase. */
+  summary: VolumeTable;
 }
 
 /** What {@link evaluateApproaches} returns. */
@@ -163,6 +184,8 @@ export interface ApproachesResult {
   scores: SliceScore[];
   /** The preset used. */
   preset: PipelinePreset;
+  /** The whole-volume view, when {@link EvaluateApproachesOptions.volumes} was given. */
+  wholeVolume?: WholeVolumeView;
 }
 
 /** Myocardium masks from a network that sees the whole image (Table 1's first two rows). */
@@ -224,6 +247,8 @@ function summarize(entry: (typeof TABLE1)[number], scores: readonly SliceScore[]
  *    trained with class-balanced cross-entropy when the preset's `balanceBaselines` is set);
  * 3. localization, standardized size (Dice of the segmenter's mask against the true crop resized to its input);
  * 4. localization, original size (nearest resize back, no blur); 5. the same with the regressed Gaussian blur.
+ * These are the paper's reproduction view (2D Dice on the given, usually filtered, slices). With `volumes`, the
+ * full method is also scored on the held-out patients' whole stacks in 3D ({@link WholeVolumeView}).
  *
  * @param slices - annotated slices with ACDC labels (several patients, ideally all five groups).
  */
@@ -236,6 +261,7 @@ export async function evaluateApproaches(
   if (!Number.isInteger(runs) || runs < 1)
     throw new RangeError(`evaluateApproaches: runs must be an integer ≥ 1, got ${runs}`);
   const scores: SliceScore[] = [];
+  const volumeFrames: WholeVolumeView['frames'] = [];
   for (let run = 0; run < runs; run++) {
     const runSeed = seed + run;
     const progress = onProgress && ((p: PipelineProgress) => onProgress({ ...p, run }));
@@ -328,9 +354,23 @@ export async function evaluateApproaches(
       score('localization-original-size', noBlur, truth, spacing);
       score('localization-original-size-blur', r.mask, truth, spacing);
     });
+    for (const v of options.volumes ?? []) {
+      if (!testIds.has(v.patientId)) continue;
+      const { mask } = await trained.segmenter.segmentVolume(v.image, { spacing: v.spacing });
+      const truth = selectLabels(v.mask, MYOCARDIUM_LABELS);
+      const meta = { patientId: v.patientId, group: v.group ?? 'unknown', phase: v.phase };
+      volumeFrames.push({ run, ...meta, ...scoreVolume(mask, truth, v.spacing) });
+    }
     await options.onTrained?.(trained, run);
     trained.localizerModel.dispose();
     trained.segmenterModel.dispose();
   }
-  return { rows: TABLE1.map((entry) => summarize(entry, scores, runs)), scores, preset };
+  const rows = TABLE1.map((entry) => summarize(entry, scores, runs));
+  if (!options.volumes) return { rows, scores, preset };
+  return {
+    rows,
+    scores,
+    preset,
+    wholeVolume: { frames: volumeFrames, summary: summarizeFrames(volumeFrames) },
+  };
 }

@@ -1,4 +1,4 @@
-export { cropAroundRegion, type RegionCrop, regionFromProbabilities, thresholdMap } from './crop-region';
+export { cropAroundRegion, type RegionCrop, thresholdMap } from './crop-region';
 export {
   type Approach,
   type ApproachesResult,
@@ -11,8 +11,16 @@ export {
   type SliceScore,
   TABLE1,
   type Table1Entry,
+  type WholeVolumeView,
 } from './evaluate-approaches';
 export type { LabeledSlice } from './labeled-slice';
+export {
+  type RegionTrack,
+  type RegionTrackOptions,
+  regionFromProbabilities,
+  regionTrack,
+  type SliceLocalization,
+} from './localize';
 export {
   checkResumable,
   disposePipelineCheckpoint,
@@ -36,6 +44,7 @@ export {
   type SegmentResult,
   type SegmentTimings,
   type VolumeResult,
+  type VolumeSegmentOptions,
 } from './segmenter';
 export { type SegmentationStage, type TfStageOptions, tfStage } from './stage';
 export {
@@ -53,3 +62,13 @@ export {
   trainSegmenter,
   trainStage,
 } from './train-segmenter';
+export {
+  type FrameScore,
+  type LabeledVolume,
+  MYOCARDIUM_DENSITY_G_PER_ML,
+  scoreVolume,
+  summarizeFrames,
+  type VolumeScore,
+  type VolumeSummary,
+  type VolumeTable,
+} from './volume-scores';

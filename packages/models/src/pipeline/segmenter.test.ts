@@ -1,47 +1,9 @@
-import { dice, type Image2D, type NumericNdArray } from '@myoseg/core';
+import { dice } from '@myoseg/core';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { MyocardiumSegmenter } from './segmenter';
 import type { SegmentationStage } from './stage';
-
-/**
- * A clean synthetic slice: background 0, myocardium ring 0.5, LV cavity 1. Its truth is known exactly, so
- * oracle stages that read the (resized) image reproduce what perfect networks would.
- */
-function slice(h: number, w: number, cy: number, cx: number, rIn: number, rOut: number) {
-  const image = ndarray(new Float32Array(h * w), [h, w]);
-  const myo = ndarray(new Uint8Array(h * w), [h, w]);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const r = Math.hypot(y - cy, (x - cx) * 0.9);
-      const v = r < rIn ? 1 : r < rOut ? 0.5 : 0;
-      image.set(y, x, v);
-      myo.set(y, x, v === 0.5 ? 1 : 0);
-    }
-  return { image, myo };
-}
-
-/** An oracle stage: probability 1 where the resized image's value falls in [lo, hi). */
-function oracle(size: [number, number], lo: number, hi: number): SegmentationStage & { calls: number } {
-  const stage = {
-    inputSize: size,
-    calls: 0,
-    async predict(images: readonly NumericNdArray[]): Promise<Image2D[]> {
-      stage.calls++;
-      return images.map((img) => {
-        expect(img.shape).toEqual(size);
-        const out = new Float32Array(size[0] * size[1]);
-        for (let y = 0; y < size[0]; y++)
-          for (let x = 0; x < size[1]; x++) {
-            const v = img.get(y, x);
-            out[y * size[1] + x] = v >= lo && v < hi ? 1 : 0;
-          }
-        return ndarray(out, size);
-      });
-    },
-  };
-  return stage;
-}
+import { oracle, slice } from './test-support';
 
 const make = (sigma = 0) =>
   new MyocardiumSegmenter({
@@ -156,9 +118,14 @@ describe('MyocardiumSegmenter with oracle stages', () => {
     for (let z = 0; z < 3; z++) vol.data.set(z === 1 ? new Float32Array(90 * 90) : s.image.data, z * 8100);
     const r = await make().segmentVolume(vol, { spacing: [8, 1.25, 1.25] });
     expect(r.mask.shape).toEqual([3, 90, 90]);
-    expect(r.slices.map((x) => x.found)).toEqual([true, false, true]);
+    // the blank middle slice lies between two found ones: it is cropped where they are, and nothing is found there
+    expect(r.localization).toEqual(['component', 'interpolated', 'component']);
+    expect(r.slices[1].mask.data.every((v) => v === 0)).toBe(true);
     const voxels = r.mask.data.reduce((a, b) => a + b, 0);
     expect(r.volumeMl).toBeCloseTo((voxels * 8 * 1.25 * 1.25) / 1000, 9);
+    const perSlice = await make().segmentVolume(vol, { spacing: [8, 1.25, 1.25], volumeConsistent: false });
+    expect(perSlice.slices.map((x) => x.found)).toEqual([true, false, true]);
+    expect(perSlice.localization).toBeUndefined();
   });
 
   it('rejects a non-2D slice and a bad threshold by name', async () => {

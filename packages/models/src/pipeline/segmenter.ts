@@ -10,7 +10,13 @@ import {
   type Spacing,
 } from '@myoseg/core';
 import ndarray from 'ndarray';
-import { cropAroundRegion, regionFromProbabilities, thresholdMap } from './crop-region';
+import { cropAroundRegion, thresholdMap } from './crop-region';
+import {
+  type RegionTrackOptions,
+  regionFromProbabilities,
+  regionTrack,
+  type SliceLocalization,
+} from './localize';
 import type { SegmentationStage } from './stage';
 
 /** Settings of a {@link MyocardiumSegmenter}. */
@@ -73,7 +79,20 @@ export interface SegmentResult {
   timings: SegmentTimings;
 }
 
-/** The outcome of {@link MyocardiumSegmenter.segmentVolume}. */
+/** Options of {@link MyocardiumSegmenter.segmentVolume} and {@link MyocardiumSegmenter.segmentCine}. */
+export interface VolumeSegmentOptions {
+  /** `[dz, dy, dx]` in mm, for `volumeMl` and each slice's `areaMm2`. */
+  spacing?: readonly [number, number, number];
+  /**
+   * Localize the stack as a whole ({@link regionTrack}: regions that agree across slices and frames, none on
+   * apical/basal slices without evidence) instead of slice by slice. Default `true`; an object sets the track's
+   * options (its threshold is the segmenter's). `false` is exactly {@link MyocardiumSegmenter.segmentBatch} on the
+   * slices, the paper's method.
+   */
+  volumeConsistent?: boolean | Omit<RegionTrackOptions, 'threshold'>;
+}
+
+/** The outcome of {@link MyocardiumSegmenter.segmentVolume}: one stack (one cine frame). */
 export interface VolumeResult {
   /** The myocardium mask `[D, H, W]`. */
   mask: Mask;
@@ -81,6 +100,14 @@ export interface VolumeResult {
   slices: SegmentResult[];
   /** Myocardial volume in ml (when `spacing` `[dz, dy, dx]` was given). */
   volumeMl?: number;
+  /** How each slice's region was decided (volume-consistent localization only; absent with `volumeConsistent: false`). */
+  localization?: SliceLocalization[];
+}
+
+function checkSpacing(what: string, spacing: readonly number[] | undefined, names: string): void {
+  if (spacing && (spacing.length !== names.split(',').length || !spacing.every((s) => s > 0))) {
+    throw new RangeError(`${what}: spacing must be [${names}] in mm (> 0), got [${spacing.join(', ')}]`);
+  }
 }
 
 /**
@@ -161,102 +188,164 @@ export class MyocardiumSegmenter {
         );
       }
     });
-    const spacing = options.spacing;
-    if (spacing && (spacing.length !== 2 || !spacing.every((s) => s > 0))) {
-      throw new RangeError(`segment: spacing must be [dy, dx] in mm (> 0), got [${spacing.join(', ')}]`);
-    }
+    checkSpacing('segment', options.spacing, 'dy, dx');
     const t0 = performance.now();
-    const locSize = this.localizer.inputSize;
-    const probs = await this.localizer.predict(images.map((img) => resize(img, [locSize[0], locSize[1]])));
+    const probs = await localize(this, images);
     const regions = probs.map((p, i) =>
       regionFromProbabilities(p, [images[i].shape[0], images[i].shape[1]], this.threshold),
     );
-    const t1 = performance.now();
-
-    const results: SegmentResult[] = images.map((img, i) => {
-      const shape: [number, number] = [img.shape[0], img.shape[1]];
-      return {
-        mask: ndarray(new Uint8Array(shape[0] * shape[1]), shape),
-        regionMask: regions[i],
-        cropBox: null,
-        sigma: null,
-        found: false,
-        timings: { localizeMs: 0, segmentMs: 0, restoreMs: 0, totalMs: 0 },
-      };
-    });
-    // pass 0 crops around the localizer's regions; each refinement pass around the previous pass's mask
-    let around: readonly Mask[] = regions;
-    let pending = images.map((_, i) => i);
-    let segmentMs = 0;
-    for (let pass = 0; pass <= this.refinePasses && pending.length > 0; pass++) {
-      const ta = performance.now();
-      const crops = pending.flatMap((i) => {
-        const c = cropAroundRegion(images[i], around[i], this.frame);
-        return c ? [{ i, ...c }] : [];
-      });
-      const segSize = this.segmenter.inputSize;
-      const segProbs = await this.segmenter.predict(
-        crops.map((c) => resize(c.crop, [segSize[0], segSize[1]])),
-      );
-      segmentMs += performance.now() - ta;
-      const next: Mask[] = [...around];
-      pending = [];
-      crops.forEach((c, k) => {
-        const side = c.box.x1 - c.box.x0;
-        const sigma = this.sigmaFor(side);
-        const thresholded = thresholdMap(segProbs[k], this.threshold);
-        const lowRes = this.largestComponent ? largestConnectedComponent(thresholded) : thresholded;
-        const mask = pasteMask(restoreMask(lowRes, [side, side], { sigma }), c.box, [
-          images[c.i].shape[0],
-          images[c.i].shape[1],
-        ]);
-        // a refinement that loses the myocardium keeps the previous pass's result
-        if (pass > 0 && !mask.data.includes(1)) return;
-        Object.assign(results[c.i], { mask, cropBox: c.box, lowRes, sigma, found: true });
-        next[c.i] = mask;
-        pending.push(c.i);
-      });
-      around = next;
-    }
-    const t3 = performance.now();
-    const n = images.length || 1;
-    for (const r of results) {
-      r.timings = {
-        localizeMs: (t1 - t0) / n,
-        segmentMs: segmentMs / n,
-        restoreMs: (t3 - t1 - segmentMs) / n,
-        totalMs: (t3 - t0) / n,
-      };
-      if (spacing) r.areaMm2 = r.mask.data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1];
-    }
-    return results;
+    return segmentRegions(this, images, regions, t0, options.spacing);
   }
 
   /**
-   * Segments a stack of short-axis slices.
+   * Segments a stack of short-axis slices, localized as a whole by default (see
+   * {@link VolumeSegmentOptions.volumeConsistent}).
    *
    * @param volume - `[D, H, W]`.
-   * @param options.spacing - `[dz, dy, dx]` in mm, for `volumeMl`.
+   * @returns the `[D, H, W]` mask and one result per slice; slices judged apical/basal without myocardium have
+   *   empty masks and `found: false`.
    */
-  async segmentVolume(
-    volume: NumericNdArray,
-    options: { spacing?: readonly [number, number, number] } = {},
-  ): Promise<VolumeResult> {
+  async segmentVolume(volume: NumericNdArray, options: VolumeSegmentOptions = {}): Promise<VolumeResult> {
     if (volume.shape.length !== 3) {
       throw new RangeError(`segmentVolume: volume must be [D, H, W], got shape [${volume.shape.join(', ')}]`);
     }
-    const [d, h, w] = volume.shape;
-    const slices = Array.from({ length: d }, (_, z) => volume.pick(z, null, null));
-    const spacing = options.spacing;
-    const results = await this.segmentBatch(slices, spacing ? { spacing: [spacing[1], spacing[2]] } : {});
+    const [result] = await segmentStacks(this, [volume], options);
+    return result;
+  }
+
+  /**
+   * Segments several cine frames of one stack; the volume-consistent localization fuses the localizer's maps of
+   * all frames and slices (the heart's position hardly changes over the cycle).
+   *
+   * @param cine - `[T, D, H, W]`.
+   * @returns one result per frame, in order.
+   */
+  async segmentCine(cine: NumericNdArray, options: VolumeSegmentOptions = {}): Promise<VolumeResult[]> {
+    if (cine.shape.length !== 4) {
+      throw new RangeError(`segmentCine: cine must be [T, D, H, W], got shape [${cine.shape.join(', ')}]`);
+    }
+    return segmentStacks(
+      this,
+      Array.from({ length: cine.shape[0] }, (_, t) => cine.pick(t, null, null, null)),
+      options,
+    );
+  }
+}
+
+/** The localizer's probability maps at its input size, one per image. */
+async function localize(
+  seg: MyocardiumSegmenter,
+  images: readonly NumericNdArray[],
+): Promise<NumericNdArray[]> {
+  const locSize = seg.localizer.inputSize;
+  return seg.localizer.predict(images.map((img) => resize(img, [locSize[0], locSize[1]])));
+}
+
+/**
+ * Steps 2–5 around given regions: crop, segment, restore, paste (with the refinement passes); `t0` is when
+ * localization started, for the timings.
+ */
+async function segmentRegions(
+  seg: MyocardiumSegmenter,
+  images: readonly NumericNdArray[],
+  regions: readonly Mask[],
+  t0: number,
+  spacing: Spacing | undefined,
+): Promise<SegmentResult[]> {
+  const t1 = performance.now();
+  const results: SegmentResult[] = images.map((img, i) => {
+    const shape: [number, number] = [img.shape[0], img.shape[1]];
+    return {
+      mask: ndarray(new Uint8Array(shape[0] * shape[1]), shape),
+      regionMask: regions[i],
+      cropBox: null,
+      sigma: null,
+      found: false,
+      timings: { localizeMs: 0, segmentMs: 0, restoreMs: 0, totalMs: 0 },
+    };
+  });
+  // pass 0 crops around the localizer's regions; each refinement pass around the previous pass's mask
+  let around: readonly Mask[] = regions;
+  let pending = images.map((_, i) => i);
+  let segmentMs = 0;
+  for (let pass = 0; pass <= seg.refinePasses && pending.length > 0; pass++) {
+    const ta = performance.now();
+    const crops = pending.flatMap((i) => {
+      const c = cropAroundRegion(images[i], around[i], seg.frame);
+      return c ? [{ i, ...c }] : [];
+    });
+    const segSize = seg.segmenter.inputSize;
+    const segProbs = await seg.segmenter.predict(crops.map((c) => resize(c.crop, [segSize[0], segSize[1]])));
+    segmentMs += performance.now() - ta;
+    const next: Mask[] = [...around];
+    pending = [];
+    crops.forEach((c, k) => {
+      const side = c.box.x1 - c.box.x0;
+      const sigma = seg.sigmaFor(side);
+      const thresholded = thresholdMap(segProbs[k], seg.threshold);
+      const lowRes = seg.largestComponent ? largestConnectedComponent(thresholded) : thresholded;
+      const mask = pasteMask(restoreMask(lowRes, [side, side], { sigma }), c.box, [
+        images[c.i].shape[0],
+        images[c.i].shape[1],
+      ]);
+      // a refinement that loses the myocardium keeps the previous pass's result
+      if (pass > 0 && !mask.data.includes(1)) return;
+      Object.assign(results[c.i], { mask, cropBox: c.box, lowRes, sigma, found: true });
+      next[c.i] = mask;
+      pending.push(c.i);
+    });
+    around = next;
+  }
+  const t3 = performance.now();
+  const n = images.length || 1;
+  for (const r of results) {
+    r.timings = {
+      localizeMs: (t1 - t0) / n,
+      segmentMs: segmentMs / n,
+      restoreMs: (t3 - t1 - segmentMs) / n,
+      totalMs: (t3 - t0) / n,
+    };
+    if (spacing) r.areaMm2 = r.mask.data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1];
+  }
+  return results;
+}
+
+/** Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false. */
+async function segmentStacks(
+  seg: MyocardiumSegmenter,
+  stacks: readonly NumericNdArray[],
+  options: VolumeSegmentOptions,
+): Promise<VolumeResult[]> {
+  const { spacing, volumeConsistent = true } = options;
+  checkSpacing('segmentVolume', spacing, 'dz, dy, dx');
+  const [d, h, w] = stacks[0]?.shape ?? [0, 0, 0];
+  const slices = stacks.flatMap((v) => Array.from({ length: d }, (_, z) => v.pick(z, null, null)));
+  const sliceSpacing: Spacing | undefined = spacing && [spacing[1], spacing[2]];
+  let results: SegmentResult[];
+  let localization: SliceLocalization[][] | undefined;
+  if (volumeConsistent === false) results = await seg.segmentBatch(slices, { spacing: sliceSpacing });
+  else {
+    if (slices.length > 0 && !(h >= 1 && w >= 1))
+      throw new RangeError(`segmentVolume: slices must be at least 1×1, got [${h}, ${w}]`);
+    const t0 = performance.now();
+    const maps = (await localize(seg, slices)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
+    const track = regionTrack(
+      stacks.map((_, t) => maps.slice(t * d, (t + 1) * d)),
+      { ...(volumeConsistent === true ? {} : volumeConsistent), threshold: seg.threshold },
+    );
+    results = await segmentRegions(seg, slices, track.regions.flat(), t0, sliceSpacing);
+    localization = track.status;
+  }
+  return stacks.map((_, t) => {
+    const mine = results.slice(t * d, (t + 1) * d);
     const data = new Uint8Array(d * h * w);
-    results.forEach((r, z) => {
+    mine.forEach((r, z) => {
       data.set(r.mask.data, z * h * w);
     });
-    const mask: Mask = ndarray(data, [d, h, w]);
-    const out: VolumeResult = { mask, slices: results };
+    const out: VolumeResult = { mask: ndarray(data, [d, h, w]), slices: mine };
     if (spacing)
       out.volumeMl = (data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1] * spacing[2]) / 1000;
+    if (localization) out.localization = localization[t];
     return out;
-  }
+  });
 }

@@ -63,6 +63,13 @@ describe('myoseg demo (tiny preset)', () => {
     expect(html).toContain('data:image/png;base64,');
     expect(html).not.toMatch(/(src|href)="https?:/);
     expect(demoOut.join('\n')).toMatch(/localization, original size \+ Gaussian blur/);
+    // the whole-volume view: the held-out patients' whole ED and ES stacks, beside Table 1
+    expect(metrics.wholeVolume.summary.all.frames).toBe(
+      2 * new Set(metrics.wholeVolume.frames.map((f: { patientId: string }) => f.patientId)).size,
+    );
+    expect(Object.keys(metrics.wholeVolume.summary.byPhase)).toEqual(['ED', 'ES']);
+    expect(html).toContain('id="volumes"');
+    expect(demoOut.join('\n')).toMatch(/whole volumes \(full method/);
   });
 });
 
@@ -129,7 +136,7 @@ describe('myoseg CLI', () => {
     expect(err.join('\n')).toMatch(/looks like a label map/);
   });
 
-  it('evaluate scores a cohort: per-slice and per-frame Dice, volume and mass', async () => {
+  it('evaluate scores whole volumes (3D Dice, HD95, HD, mass by group and phase) and every slice', async () => {
     const { io, out } = captureIo();
     const target = join(dir, 'evaluation');
     expect(
@@ -141,12 +148,40 @@ describe('myoseg CLI', () => {
     const summary = JSON.parse(out[0]);
     expect(summary.patients).toBe(5);
     expect(summary.meanSliceDice).toBeGreaterThanOrEqual(0);
+    expect([summary.localization, summary.sliceView, summary.frames]).toEqual(['volume', 'all', 10]);
+    for (const key of ['meanFrameDice', 'meanAbsVolumeErrorMl', 'meanAbsMassErrorG', 'meanMassErrorG'])
+      expect(typeof summary[key], key).toBe('number');
+    expect(Object.keys(summary.byPhase)).toEqual(['ED', 'ES']);
+    expect(
+      Object.values(summary.byGroup).reduce((n: number, g) => n + (g as { frames: number }).frames, 0),
+    ).toBe(10);
     const saved = JSON.parse(await readFile(join(target, 'evaluation.json'), 'utf8'));
     expect(saved.frames).toHaveLength(10);
     for (const f of saved.frames) expect(f.trueMassG).toBeCloseTo(f.trueVolumeMl * 1.05, 9);
     expect((await readFile(join(target, 'slices.csv'), 'utf8')).split('\n')[0]).toBe(
       'patientId,group,phase,slice,dice,hd95Mm',
     );
+    expect((await readFile(join(target, 'frames.csv'), 'utf8')).split('\n')[0]).toBe(
+      'patientId,group,phase,dice,hd95Mm,hdMm,volumeMl,trueVolumeMl,massG,trueMassG',
+    );
+
+    // the paper's view: each slice localized on its own, slices scored only where the paper's filters keep them
+    const paper = captureIo();
+    const paperTarget = join(dir, 'evaluation-paper');
+    const args = ['--data', join(demo, 'data'), '--model', join(demo, 'model'), '--out', paperTarget];
+    expect(await main(['evaluate', ...args, '--per-slice', '--filtered', '--json'], paper.io)).toBe(0);
+    const filtered = JSON.parse(paper.out[0]);
+    expect([filtered.localization, filtered.sliceView, filtered.frames]).toEqual([
+      'per-slice',
+      'filtered',
+      10,
+    ]);
+    expect(filtered.slices).toBeGreaterThan(0);
+    expect(filtered.slices).toBeLessThan(summary.slices);
+
+    const help = captureIo();
+    await main(['evaluate', '--help'], help.io);
+    expect(help.out.join('\n')).toMatch(/--per-slice[\s\S]*--filtered[\s\S]*whole-volume view/);
   });
 
   it('train saves a model folder; Ctrl-C stops after the current batch and still saves one that loads', async () => {

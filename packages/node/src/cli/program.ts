@@ -136,11 +136,29 @@ Examples:
   program
     .command('evaluate')
     .description(
-      'score a model folder on an ACDC-layout cohort: Dice, HD95 (mm), myocardial volume and mass per frame',
+      'score a model folder on an ACDC-layout cohort: per frame over all slices, 3D Dice, HD95 and HD (mm), myocardial volume and mass, by group and phase; per slice, 2D Dice and HD95',
     )
     .requiredOption('--data <root>', 'ACDC root (training/ and testing/, or one of them)')
     .requiredOption('--model <dir>', 'a trained model folder')
     .option('--out <dir>', 'output folder', './myoseg-evaluation')
+    .option(
+      '--per-slice',
+      "localize each slice on its own (the paper's method) instead of each stack as a whole",
+    )
+    .option(
+      '--filtered',
+      "score only the slices the paper's filters keep in the per-slice view (as Table 1; frames still use all slices)",
+    )
+    .addHelpText(
+      'after',
+      `
+The headline is the whole-volume view (frames.csv): every ED/ES stack is segmented as a volume and scored over all
+its slices with ground truth. Slices (slices.csv) are the 2D view; --filtered --per-slice compares with Table 1.
+
+Examples:
+  myoseg evaluate --data ./ACDC/testing --model ./acdc-model --out ./acdc-eval
+  myoseg evaluate --data ./ACDC/testing --model ./acdc-model --per-slice --filtered --json`,
+    )
     .action(async (o) => run(() => evaluateCommand(io, { ...o, ...global() }))());
 
   program

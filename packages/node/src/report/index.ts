@@ -15,5 +15,7 @@ export type {
   Table1Row,
   TrainingCurve,
   TrainingEpoch,
+  WholeVolumeReport,
+  WholeVolumeRow,
 } from './run-report';
 export { writeReport } from './write-report';

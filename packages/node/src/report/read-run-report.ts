@@ -7,6 +7,7 @@ import type {
   Table1Row,
   TrainingCurve,
   TrainingEpoch,
+  WholeVolumeRow,
 } from './run-report';
 
 /** A run report (e.g. a `report.json`) has a missing or malformed field. */
@@ -113,10 +114,10 @@ export function readRunReport(json: unknown, source = 'report.json'): RunReport 
   };
   const summary = root.summary === undefined ? undefined : r.record(root.summary, 'summary', r.scalar);
 
+  const distance = r.nullable((x, f) => r.number(x, f, 0));
   const table1 = r.array(root.table1, 'table1', (v, field): Table1Row => {
     const o = r.object(v, field);
     const hd = r.object(o.hd95Mm, `${field}.hd95Mm`);
-    const distance = r.nullable((x, f) => r.number(x, f, 0));
     return {
       label: r.string(o.label, `${field}.label`),
       dice: r.diceStats(o.dice, `${field}.dice`),
@@ -132,6 +133,29 @@ export function readRunReport(json: unknown, source = 'report.json'): RunReport 
       }),
     };
   });
+
+  const wholeVolume =
+    root.wholeVolume === undefined
+      ? undefined
+      : (() => {
+          const o = r.object(root.wholeVolume, 'wholeVolume');
+          return {
+            description: r.string(o.description, 'wholeVolume.description'),
+            rows: r.array(o.rows, 'wholeVolume.rows', (v, field): WholeVolumeRow => {
+              const row = r.object(v, field);
+              return {
+                label: r.string(row.label, `${field}.label`),
+                frames: r.count(row.frames, `${field}.frames`),
+                dice: r.nullable(r.dice)(row.dice, `${field}.dice`),
+                hd95Mm: distance(row.hd95Mm, `${field}.hd95Mm`),
+                hdMm: distance(row.hdMm, `${field}.hdMm`),
+                infiniteHd: r.count(row.infiniteHd, `${field}.infiniteHd`),
+                massErrorG: r.nullable((x, f) => r.number(x, f))(row.massErrorG, `${field}.massErrorG`),
+                absMassErrorG: distance(row.absMassErrorG, `${field}.absMassErrorG`),
+              };
+            }),
+          };
+        })();
 
   const distributionObject = r.object(root.diceDistribution, 'diceDistribution');
   const diceDistribution = {
@@ -200,6 +224,7 @@ export function readRunReport(json: unknown, source = 'report.json'): RunReport 
     createdAt,
     preset,
     ...(summary === undefined ? {} : { summary }),
+    ...(wholeVolume === undefined ? {} : { wholeVolume }),
     table1,
     diceDistribution,
     sigma,

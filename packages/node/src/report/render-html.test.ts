@@ -34,6 +34,55 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<th>NOR</th>');
   });
 
+  it('puts the whole-volume view first when present, and says which view is which', () => {
+    expect(html).not.toContain('id="volumes"');
+    const withVolumes: RunReport = {
+      ...report,
+      wholeVolume: {
+        description: 'The full method on 2 held-out patients, 4 frames.',
+        rows: [
+          {
+            label: 'all',
+            frames: 4,
+            dice: 0.8512,
+            hd95Mm: 4.25,
+            hdMm: 9.5,
+            infiniteHd: 0,
+            massErrorG: -3.25,
+            absMassErrorG: 5,
+          },
+          {
+            label: 'ES',
+            frames: 2,
+            dice: 0.8,
+            hd95Mm: null,
+            hdMm: null,
+            infiniteHd: 2,
+            massErrorG: 1,
+            absMassErrorG: 1,
+          },
+        ],
+      },
+    };
+    const page = renderReportHtml(withVolumes);
+    expect(page.indexOf('id="volumes"')).toBeGreaterThan(0);
+    expect(page.indexOf('id="volumes"')).toBeLessThan(page.indexOf('id="table1"'));
+    expect(page).toContain(
+      '<td>all</td><td class="num">4</td><td class="num">0.851</td><td class="num">4.25</td>',
+    );
+    expect(page).toContain(
+      '<td>ES</td><td class="num">2</td><td class="num">0.800</td><td class="num">—</td>',
+    );
+    expect(page).toContain('3D Dice');
+    expect(page).toContain('reproduction view');
+    expect(() =>
+      renderReportHtml({
+        ...withVolumes,
+        wholeVolume: { description: 'x', rows: [{ ...withVolumes.wholeVolume!.rows[0], dice: 2 }] },
+      }),
+    ).toThrow(/wholeVolume\.rows\[0\]\.dice/);
+  });
+
   it('draws the charts as inline SVG: a strip plot, the σ scatter with its line, loss and Dice curves', () => {
     const svgs = html.match(/<svg /g) ?? [];
     expect(svgs.length).toBe(1 + 1 + 2 * 2);

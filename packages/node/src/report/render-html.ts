@@ -1,6 +1,13 @@
 import { escapeHtml as esc } from './escape';
 import { readRunReport } from './read-run-report';
-import type { ReportSigma, RunReport, Table1Row, TrainingCurve, TrainingEpoch } from './run-report';
+import type {
+  ReportSigma,
+  RunReport,
+  Table1Row,
+  TrainingCurve,
+  TrainingEpoch,
+  WholeVolumeReport,
+} from './run-report';
 import { lineChart, scatterWithLine, stripPlot } from './svg';
 
 const STYLE = `
@@ -91,7 +98,7 @@ function header(report: RunReport): string {
   // [label, value as HTML, note]
   const cards: [string, string, string][] = full
     ? [
-        ['Mean Dice', dice3(full.dice.mean), full.label],
+        ['Mean Dice', dice3(full.dice.mean), `${full.label} (Table 1: filtered slices)`],
         [
           'vs paper',
           full.paper ? signed(full.dice.mean - full.paper.mean) : '—',
@@ -102,6 +109,13 @@ function header(report: RunReport): string {
         ['Slices', String(slices), 'evaluated, all groups'],
       ]
     : [['Evaluation', '—', 'no Table 1 rows']];
+  const all = report.wholeVolume?.rows[0];
+  if (all) {
+    cards.unshift(
+      ['3D Dice', orDash(all.dice, dice3), `whole volumes, ${all.frames} frames`],
+      ['3D HD95', orDash(all.hd95Mm, (v) => `${v.toFixed(1)} mm`), 'whole volumes, mean'],
+    );
+  }
   const cardHtml = cards
     .map(
       ([label, value, note]) =>
@@ -109,6 +123,7 @@ function header(report: RunReport): string {
     )
     .join('');
   const nav = [
+    ...(report.wholeVolume ? [['volumes', 'Whole volumes']] : []),
     ['table1', 'Table 1'],
     ['distribution', 'Dice per group'],
     ['sigma', 'σ regression'],
@@ -165,12 +180,42 @@ function table1Section(rows: readonly Table1Row[]): string {
     .join('');
   return section(
     'table1',
-    'Table 1: Dice beside the paper',
+    "Table 1: Dice beside the paper (reproduction view: the paper's filtered slices, 2D)",
     `<table><thead><tr class="group"><th></th><th colspan="3">this run (Dice)</th><th colspan="3">paper (Dice)</th><th></th><th colspan="3">HD95 (mm)</th></tr>
 <tr><th>approach</th><th>mean</th><th>min</th><th>max</th><th>mean</th><th>min</th><th>max</th><th>Δ mean</th><th>median</th><th>mean</th><th>∞</th></tr></thead>
 <tbody>${body}</tbody></table>
 <p class="caption">Δ = this run's mean Dice − the paper's. HD95 statistics over slices with a finite distance; ∞ counts slices where one mask is empty and the other is not.</p>
 ${groups.length ? `<h3>Mean Dice per group <span class="muted">(slices)</span></h3><table><thead><tr><th>approach</th>${groups.map((g) => `<th>${esc(g)}</th>`).join('')}</tr></thead><tbody>${groupBody}</tbody></table>` : ''}`,
+  );
+}
+
+/** The whole-volume view: 3D scores of the full method over every slice, all frames then per phase and group. */
+function wholeVolumeSection(view: WholeVolumeReport | undefined): string {
+  if (!view) return '';
+  const mm = (v: number | null) => orDash(v, (x) => x.toFixed(2));
+  const body = view.rows
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.label)}</td>${[
+          String(r.frames),
+          orDash(r.dice, dice3),
+          mm(r.hd95Mm),
+          mm(r.hdMm),
+          String(r.infiniteHd),
+          orDash(r.massErrorG, (v) => v.toFixed(1)),
+          orDash(r.absMassErrorG, (v) => v.toFixed(1)),
+        ]
+          .map(cell)
+          .join('')}</tr>`,
+    )
+    .join('');
+  return section(
+    'volumes',
+    'Whole volumes (headline: every slice with ground truth, 3D)',
+    `<p>${esc(view.description)}</p>
+<table><thead><tr><th>frames</th><th>n</th><th>Dice</th><th>HD95 (mm)</th><th>HD (mm)</th><th>∞</th><th>mass error (g)</th><th>|mass error| (g)</th></tr></thead>
+<tbody>${body}</tbody></table>
+<p class="caption">Table 1 below is the paper's reproduction view: 2D Dice per slice, on the slices its filters keep, each slice localized on its own. Distances are means over frames with a finite one; ∞ counts frames where one mask is empty and the other is not. Mass at 1.05 g/ml.</p>`,
   );
 }
 
@@ -297,7 +342,7 @@ function notesSection(notes: readonly string[]): string {
  * Renders a run report as one self-contained HTML page: inline CSS, inline SVG charts and the overlay PNGs
  * as `data:` URIs; no scripts and no external resources, so it opens offline and can be mailed as a file.
  *
- * Sections: header with summary cards and the preset, Table 1 beside the paper's numbers (with Δ and
+ * Sections: header with summary cards and the preset, the whole-volume view (3D, when present), Table 1 beside the paper's numbers (with Δ and
  * per-group Dice), the Dice distribution per group, the σ regression with its points, training curves,
  * the example overlays, timings and notes. All report text is HTML-escaped. Empty parts render as a
  * short "none recorded" line.
@@ -313,6 +358,7 @@ export function renderReportHtml(report: RunReport): string {
 <title>${esc(r.title)}</title><style>${STYLE}</style></head>
 <body><main>
 ${header(r)}
+${wholeVolumeSection(r.wholeVolume)}
 ${table1Section(r.table1)}
 ${distributionSection(r)}
 ${sigmaSection(r.sigma)}

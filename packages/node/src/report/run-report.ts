@@ -42,6 +42,37 @@ export interface GroupDice {
   n: number;
 }
 
+/** One row of the whole-volume table: means over a set of frames (all, one phase or one group). */
+export interface WholeVolumeRow {
+  /** Which frames, e.g. `"all"`, `"ED"`, `"DCM"`. */
+  label: string;
+  /** Number of frames (times runs). */
+  frames: number;
+  /** Mean 3D Dice in [0, 1]; null when there are no frames. */
+  dice: number | null;
+  /** Mean 3D HD95 in mm over the frames where it is finite; null when there is none. */
+  hd95Mm: number | null;
+  /** Mean 3D Hausdorff distance in mm over the frames where it is finite; null when there is none. */
+  hdMm: number | null;
+  /** Frames whose distance is infinite (one mask empty, the other not). */
+  infiniteHd: number;
+  /** Mean signed myocardial mass error (predicted − true) in g; null when there are no frames. */
+  massErrorG: number | null;
+  /** Mean absolute myocardial mass error in g; null when there are no frames. */
+  absMassErrorG: number | null;
+}
+
+/**
+ * The whole-volume view of the full method: every held-out frame segmented as a stack and scored in 3D over all its
+ * slices with ground truth (not only the filtered slices of Table 1).
+ */
+export interface WholeVolumeReport {
+  /** One sentence on what was scored and how (shown above the table). */
+  description: string;
+  /** `all` first, then per phase and per group. */
+  rows: WholeVolumeRow[];
+}
+
 /** A σ used as a constant instead of a regression. */
 export interface FixedSigma {
   /** The σ, in pixels of the original image. */
@@ -122,7 +153,9 @@ export interface RunReport {
   preset: ReportPreset;
   /** Optional key facts shown in the header (cohort size, seed, backend…). */
   summary?: Record<string, string | number | boolean>;
-  /** Table 1's rows, in the paper's order; the last row is taken as the full pipeline. */
+  /** The whole-volume view (the headline), when the run scored whole stacks. */
+  wholeVolume?: WholeVolumeReport;
+  /** Table 1's rows (the paper's reproduction view), in the paper's order; the last row is the full pipeline. */
   table1: Table1Row[];
   /** Per-slice Dice of one approach by patient group, for the distribution plot. */
   diceDistribution: DiceDistribution;

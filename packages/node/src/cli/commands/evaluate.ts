@@ -1,18 +1,22 @@
 import { join } from 'node:path';
-import { dice, hausdorffDistance, MYOCARDIUM_LABELS, selectLabels, volumeMl } from '@myoseg/core';
-import { type AcdcPatient, toSlices } from '@myoseg/datasets';
+import { dice, hausdorffDistance, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
+import { type AcdcPatient, filterSlices, toSlices } from '@myoseg/datasets';
 import { loadAcdc, writeFileAtomic } from '@myoseg/datasets/node';
-import ndarray, { type NdArray } from 'ndarray';
+import {
+  type FrameScore,
+  type MyocardiumSegmenter,
+  scoreVolume,
+  summarizeFrames,
+  type VolumeSummary,
+} from '@myoseg/models';
 import { initBackend } from '../../backend';
 import { checkRunFolder, markRunFolder } from '../../files/output-folder';
+import { frameStacks } from '../frame-stacks';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
 import { toCsv } from '../output';
 
-/** Myocardial tissue density used for mass: 1.05 g/ml. */
-export const MYOCARDIUM_DENSITY_G_PER_ML = 1.05;
-
-/** One slice's scores in `myoseg evaluate`. */
+/** One slice's scores in `myoseg evaluate` (the slice-level view). */
 export interface EvaluatedSlice {
   /** Patient folder name. */
   patientId: string;
@@ -28,69 +32,59 @@ export interface EvaluatedSlice {
   hd95Mm: number;
 }
 
-/** One patient frame's clinical numbers in `myoseg evaluate`. */
-export interface EvaluatedFrame {
-  /** Patient folder name. */
-  patientId: string;
-  /** ACDC group. */
-  group: string;
-  /** Cardiac phase. */
-  phase: 'ED' | 'ES';
-  /** 3D Dice over the frame's slices. */
-  dice: number;
-  /** Predicted myocardial volume, ml. */
-  volumeMl: number;
-  /** True myocardial volume, ml. */
-  trueVolumeMl: number;
-  /** Predicted myocardial mass, g. */
-  massG: number;
-  /** True myocardial mass, g. */
-  trueMassG: number;
+/** Options of `myoseg evaluate`. */
+export interface EvaluateOptions {
+  /** ACDC root (or one subset folder). */
+  data: string;
+  /** A trained model folder. */
+  model: string;
+  /** Output folder. */
+  out: string;
+  /** Segment each slice on its own (the paper's path) instead of localizing each stack as a whole. */
+  perSlice?: boolean;
+  /** Score only the slices that the paper's filters keep in the slice-level view (frames still use all slices). */
+  filtered?: boolean;
+  /** Print the summary as one JSON line. */
+  json?: boolean;
+  /** Force a backend. */
+  backend?: string;
+  /** Inference runtime: `auto`, `onnxruntime` or `tfjs`. */
+  runtime?: string;
 }
 
-/** Scores every ED/ES frame of one patient: per-slice Dice/HD95 and the frame's myocardial volume and mass. */
+/**
+ * Segments every ED/ES stack of one patient as a volume and scores it: the frame in 3D over all its slices, and
+ * each slice (all, or those the paper's filters keep) in 2D.
+ */
 async function evaluatePatient(
   patient: AcdcPatient,
-  segment: (images: NdArray<Float32Array>[]) => Promise<NdArray<Uint8Array>[]>,
+  segmenter: MyocardiumSegmenter,
+  options: Pick<EvaluateOptions, 'perSlice' | 'filtered'>,
 ) {
   const samples = await toSlices(patient, { labels: 'all' });
-  const masks = await segment(samples.map((s) => s.image));
-  const slices: EvaluatedSlice[] = samples.map((s, i) => {
-    const truth = selectLabels(s.mask, MYOCARDIUM_LABELS);
-    return {
-      patientId: s.patientId,
-      group: s.group,
-      phase: s.phase,
-      slice: s.slice,
-      dice: dice(masks[i], truth),
-      hd95Mm: hausdorffDistance(masks[i], truth, { percentile: 95, spacing: s.spacing }),
-    };
-  });
-  const frames: EvaluatedFrame[] = [];
-  for (const phase of ['ED', 'ES'] as const) {
-    const idx = samples.flatMap((s, i) => (s.phase === phase ? [i] : []));
-    if (idx.length === 0) continue;
-    const [h, w] = samples[idx[0]].image.shape;
-    const pred = new Uint8Array(idx.length * h * w);
-    const truth = new Uint8Array(idx.length * h * w);
-    idx.forEach((i, z) => {
-      pred.set(masks[i].data, z * h * w);
-      truth.set(selectLabels(samples[i].mask, MYOCARDIUM_LABELS).data, z * h * w);
+  const kept = options.filtered ? new Set(filterSlices(samples).kept) : null;
+  const slices: EvaluatedSlice[] = [];
+  const frames: FrameScore[] = [];
+  for (const stack of frameStacks(samples, () => patient.spacing)) {
+    const result = await segmenter.segmentVolume(stack.image, {
+      spacing: stack.spacing,
+      volumeConsistent: !options.perSlice,
     });
-    const spacing = patient.spacing;
-    const predVol = ndarray(pred, [idx.length, h, w]);
-    const trueVol = ndarray(truth, [idx.length, h, w]);
-    const v = volumeMl(predVol, spacing);
-    const tv = volumeMl(trueVol, spacing);
+    const meta = { patientId: patient.id, group: patient.group, phase: stack.phase };
     frames.push({
-      patientId: patient.id,
-      group: patient.group,
-      phase,
-      dice: dice(predVol, trueVol),
-      volumeMl: v,
-      trueVolumeMl: tv,
-      massG: v * MYOCARDIUM_DENSITY_G_PER_ML,
-      trueMassG: tv * MYOCARDIUM_DENSITY_G_PER_ML,
+      ...meta,
+      ...scoreVolume(result.mask, selectLabels(stack.mask, MYOCARDIUM_LABELS), stack.spacing),
+    });
+    stack.samples.forEach((s, z) => {
+      if (kept && !kept.has(s)) return;
+      const mask = result.slices[z].mask;
+      const truth = selectLabels(s.mask, MYOCARDIUM_LABELS);
+      slices.push({
+        ...meta,
+        slice: s.slice,
+        dice: dice(mask, truth),
+        hd95Mm: hausdorffDistance(mask, truth, { percentile: 95, spacing: s.spacing }),
+      });
     });
   }
   return { slices, frames };
@@ -107,14 +101,16 @@ const objectsCsv = (rows: readonly object[]) => {
 };
 
 /**
- * `myoseg evaluate`: segments every ED/ES frame of an ACDC-layout cohort with a model folder and scores it
- * against the truth: per-slice Dice and HD95 (mm), per-frame 3D Dice, myocardial volume (ml) and mass (g, at
- * 1.05 g/ml). Writes `slices.csv`, `frames.csv` and `evaluation.json` to `out`.
+ * `myoseg evaluate`: segments every ED/ES stack of an ACDC-layout cohort as a volume (volume-consistent
+ * localization; `perSlice` for the paper's slice-by-slice path) and scores it against the truth. The headline is
+ * the whole-volume view, per frame over all slices with ground truth: 3D Dice, HD95 and HD (mm), myocardial volume
+ * (ml) and mass (g, at 1.05 g/ml), with means per ACDC group and phase. The slice-level view (2D Dice and HD95 per
+ * slice; with `filtered`, only the slices the paper's filters keep, as in Table 1) stays beside it. Writes
+ * `slices.csv`, `frames.csv` and `evaluation.json` to `out`.
+ *
+ * @returns the exit code: 1 when some patient failed, else 0.
  */
-export async function evaluateCommand(
-  io: CliIo,
-  options: { data: string; model: string; out: string; json?: boolean; backend?: string; runtime?: string },
-): Promise<number> {
+export async function evaluateCommand(io: CliIo, options: EvaluateOptions): Promise<number> {
   await checkRunFolder(options.out, 'evaluation', {
     label: '--out',
     inputs: [{ path: options.data, label: '--data' }],
@@ -123,15 +119,13 @@ export async function evaluateCommand(
   await initBackend({ prefer: options.backend as never, env: io.env });
   const loaded = await loadModelForInference(io, options.model, options.runtime);
   const slices: EvaluatedSlice[] = [];
-  const frames: EvaluatedFrame[] = [];
+  const frames: FrameScore[] = [];
   const failed = cohort.skipped.map((s) => ({ patient: s.patient, error: `${s.file}: ${s.reason}` }));
   try {
     for (const [i, patient] of cohort.patients.entries()) {
       io.status(`[evaluate] ${i + 1}/${cohort.patients.length} ${patient.id}`);
       try {
-        const r = await evaluatePatient(patient, async (images) =>
-          (await loaded.segmenter.segmentBatch(images)).map((x) => x.mask),
-        );
+        const r = await evaluatePatient(patient, loaded.segmenter, options);
         slices.push(...r.slices);
         frames.push(...r.frames);
       } catch (e) {
@@ -144,6 +138,7 @@ export async function evaluateCommand(
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const finite = slices.map((s) => s.hd95Mm).filter(Number.isFinite);
+  const volumes = summarizeFrames(frames);
   const summary = {
     patients: new Set(frames.map((f) => f.patientId)).size,
     slices: slices.length,
@@ -153,6 +148,16 @@ export async function evaluateCommand(
     meanAbsVolumeErrorMl: mean(frames.map((f) => Math.abs(f.volumeMl - f.trueVolumeMl))),
     meanAbsMassErrorG: mean(frames.map((f) => Math.abs(f.massG - f.trueMassG))),
     failed,
+    localization: options.perSlice ? 'per-slice' : 'volume',
+    sliceView: options.filtered ? 'filtered' : 'all',
+    frames: frames.length,
+    meanFrameHd95Mm: volumes.all.hd95Mm,
+    meanFrameHdMm: volumes.all.hdMm,
+    infiniteFrameHd: volumes.all.infiniteHd,
+    meanVolumeErrorMl: volumes.all.volumeErrorMl,
+    meanMassErrorG: volumes.all.massErrorG,
+    byGroup: volumes.byGroup,
+    byPhase: volumes.byPhase,
   };
   await writeFileAtomic(join(options.out, 'slices.csv'), objectsCsv(slices));
   await writeFileAtomic(join(options.out, 'frames.csv'), objectsCsv(frames));
@@ -163,12 +168,16 @@ export async function evaluateCommand(
   await markRunFolder(options.out, 'evaluation');
   if (options.json) io.out(JSON.stringify(summary));
   else {
-    io.out(`patients ${summary.patients}, slices ${summary.slices}`);
+    const mm = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} mm` : '—');
+    const line = (name: string, v: VolumeSummary) =>
+      `  ${name.padEnd(4)} ${String(v.frames).padStart(4)} frames  Dice ${v.dice.toFixed(3)}  HD95 ${mm(v.hd95Mm)}  HD ${mm(v.hdMm)}  mass error ${v.massErrorG.toFixed(1)} g (|${v.absMassErrorG.toFixed(1)}| g)`;
+    io.out(`patients ${summary.patients}, frames ${summary.frames}; localization: ${summary.localization}`);
+    io.out('whole volumes (3D, every slice with ground truth):');
+    io.out(line('all', volumes.all));
+    for (const [k, v] of [...Object.entries(volumes.byPhase), ...Object.entries(volumes.byGroup)])
+      io.out(line(k, v));
     io.out(
-      `Dice: per slice ${summary.meanSliceDice.toFixed(3)}, per frame (3D) ${summary.meanFrameDice.toFixed(3)}; HD95 ${summary.meanHd95Mm.toFixed(2)} mm`,
-    );
-    io.out(
-      `myocardial volume error ${summary.meanAbsVolumeErrorMl.toFixed(1)} ml, mass error ${summary.meanAbsMassErrorG.toFixed(1)} g (mean absolute)`,
+      `slices (2D, ${summary.sliceView === 'filtered' ? "the paper's filtered slices, as Table 1" : 'all slices'}): ${summary.slices}, Dice ${summary.meanSliceDice.toFixed(3)}, HD95 ${summary.meanHd95Mm.toFixed(2)} mm`,
     );
     io.out(`wrote ${join(options.out, 'evaluation.json')}, slices.csv, frames.csv; ${failed.length} failed`);
   }
