@@ -2,6 +2,7 @@ export { AdamW, type AdamWMoments, type AdamWOptions, type AdamWState, type Para
 export {
   DOMAIN_RANDOMIZATION,
   type DomainRandomizationOptions,
+  type GenerationClasses,
   generationClasses,
   randomizeAppearance,
 } from './augment/domain-randomization';

@@ -70,6 +70,14 @@ function otsu(values: Float32Array): { threshold: number; effectiveness: number 
   return { threshold: min + (cut + 1) * width, effectiveness: (best * width * width) / (std * std) };
 }
 
+/** The generation classes of a sample's pixels (see {@link generationClasses}). */
+export interface GenerationClasses {
+  /** The class of each pixel, `[H * W]` row-major, in 0…count − 1. */
+  classes: Uint16Array;
+  /** The number of classes (0 for an empty sample). */
+  count: number;
+}
+
 /**
  * The generation classes of a sample, SynthSeg's labels to draw one Gaussian each from: the background (label 0)
  * split into `backgroundClasses` by quantiles of the image's intensities, and each other label into two by Otsu's
@@ -79,10 +87,7 @@ function otsu(values: Float32Array): { threshold: number; effectiveness: number 
  * @param sample - packed `[H, W]` image and mask.
  * @returns the class of each pixel `[H * W]` (0…count − 1) and the number of classes (0 for an empty sample).
  */
-export function generationClasses(
-  sample: SegmentationSample,
-  backgroundClasses: number,
-): { classes: Uint16Array; count: number } {
+export function generationClasses(sample: SegmentationSample, backgroundClasses: number): GenerationClasses {
   assertPacked('generationClasses: sample.image', sample.image);
   assertPacked('generationClasses: sample.mask', sample.mask);
   const image = sample.image.data;

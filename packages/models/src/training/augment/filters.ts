@@ -74,7 +74,7 @@ export function blurAxes(
   sigmaX: number,
 ): NdArray<Float32Array> {
   const [h, w] = image.shape;
-  let data = Float32Array.from(image.data.subarray(0, h * w));
+  let data: Float32Array = Float32Array.from(image.data.subarray(0, h * w));
   if (sigmaY > 0) data = convolveAxis(data, h, w, gaussianKernel1d(sigmaY), 0);
   if (sigmaX > 0) data = convolveAxis(data, h, w, gaussianKernel1d(sigmaX), 1);
   return ndarray(data, [h, w]);

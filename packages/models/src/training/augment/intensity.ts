@@ -2,15 +2,17 @@ import ndarray, { type NdArray } from 'ndarray';
 import { chance, factorAroundOne, normal, type RandomSource, uniform } from './draws';
 import { assertPacked, blurAxes, intensityStats, lowResolution } from './filters';
 
-type Image = NdArray<Float32Array>;
-
 /**
  * Adds white Gaussian noise of standard deviation `std` (intensity units) to every pixel.
  *
  * @param image - packed `[H, W]`.
  * @returns a new image; `std` 0 gives an equal copy.
  */
-export function addGaussianNoise(image: Image, std: number, random: RandomSource): Image {
+export function addGaussianNoise(
+  image: NdArray<Float32Array>,
+  std: number,
+  random: RandomSource,
+): NdArray<Float32Array> {
   assertPacked('addGaussianNoise: image', image);
   const out = Float32Array.from(image.data);
   if (std > 0) for (let i = 0; i < out.length; i++) out[i] += std * normal(random);
@@ -18,7 +20,7 @@ export function addGaussianNoise(image: Image, std: number, random: RandomSource
 }
 
 /** Multiplies every pixel by `factor` (nnU-Net's `MultiplicativeBrightnessTransform`); returns a new image. */
-export function multiplyBrightness(image: Image, factor: number): Image {
+export function multiplyBrightness(image: NdArray<Float32Array>, factor: number): NdArray<Float32Array> {
   assertPacked('multiplyBrightness: image', image);
   return ndarray(
     Float32Array.from(image.data, (v) => v * factor),
@@ -32,7 +34,7 @@ export function multiplyBrightness(image: Image, factor: number): Image {
  *
  * @returns a new image; an empty image gives an empty one.
  */
-export function scaleContrast(image: Image, factor: number): Image {
+export function scaleContrast(image: NdArray<Float32Array>, factor: number): NdArray<Float32Array> {
   assertPacked('scaleContrast: image', image);
   const { mean, min, max } = intensityStats(image.data);
   const out = Float32Array.from(image.data, (v) => Math.min(max, Math.max(min, (v - mean) * factor + mean)));
@@ -47,7 +49,11 @@ export function scaleContrast(image: Image, factor: number): Image {
  * @param gamma - exponent > 0 (nnU-Net draws it in [0.7, 1.5]).
  * @returns a new image; a flat image comes back unchanged.
  */
-export function applyGamma(image: Image, gamma: number, options: { invert?: boolean } = {}): Image {
+export function applyGamma(
+  image: NdArray<Float32Array>,
+  gamma: number,
+  options: { invert?: boolean } = {},
+): NdArray<Float32Array> {
   assertPacked('applyGamma: image', image);
   const sign = options.invert ? -1 : 1;
   const x = Float32Array.from(image.data, (v) => sign * v);
@@ -76,7 +82,7 @@ export function applyGamma(image: Image, gamma: number, options: { invert?: bool
  * @param image - packed `[H, W]`.
  * @returns the image itself when nothing is drawn, else a new image of the same shape.
  */
-export function nnunetIntensity(image: Image, random: RandomSource): Image {
+export function nnunetIntensity(image: NdArray<Float32Array>, random: RandomSource): NdArray<Float32Array> {
   let x = image;
   if (chance(random, 0.1)) {
     const std = uniform(random, 0, 0.1) * intensityStats(x.data).std;
