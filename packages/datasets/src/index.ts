@@ -51,6 +51,12 @@ export type {
   TwinLeftVentricle,
   TwinRightVentricle,
 } from './twin/anatomy';
+export {
+  type TwinAppearance,
+  type TwinContrast,
+  type TwinLook,
+  variedTwinParams,
+} from './twin/appearance';
 export { type TwinSlot, twinCohortLayout } from './twin/cohort';
 export { type EncodeOptions, encodePatientFiles } from './twin/files';
 export {

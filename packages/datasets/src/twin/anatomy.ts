@@ -1,5 +1,6 @@
 import type { AcdcInfo } from '../acdc/types';
 import { createRandom, deriveSeed, type Random } from '../random';
+import { drawTwinLook, type TwinLook, withLook } from './appearance';
 import type { TwinSlot } from './cohort';
 import type { MeanSd, Range, TwinIntensities, TwinParams } from './params';
 
@@ -136,6 +137,8 @@ export interface TwinAnatomy {
   blurSigmaPx: number;
   /** Rendering settings copied from the params. */
   render: Pick<TwinParams, 'texture' | 'trabeculae' | 'maxIntensity'>;
+  /** The patient's own look, drawn under `appearance: 'varied'` only. */
+  look?: TwinLook;
 }
 
 function sample(rng: Random, [mean, sd]: MeanSd, scale = 1): number {
@@ -152,7 +155,10 @@ const DEG = Math.PI / 180;
  * Draws one synthetic patient's anatomy and acquisition from `(seed, slot.index)`: independent of the other
  * patients, so any patient can be generated alone.
  */
-export function sampleTwinAnatomy(slot: TwinSlot, seed: number, params: TwinParams): TwinAnatomy {
+export function sampleTwinAnatomy(slot: TwinSlot, seed: number, shared: TwinParams): TwinAnatomy {
+  // a varied look comes from its own stream, so every other draw is the standard twin's
+  const look = shared.appearance === 'varied' ? drawTwinLook(seed, slot.index, shared) : undefined;
+  const params = look ? withLook(shared, look) : shared;
   const patientSeed = deriveSeed(seed, 'patient', slot.index);
   const rng = createRandom(patientSeed);
   const g = params.anatomy[slot.group];
@@ -271,7 +277,9 @@ export function sampleTwinAnatomy(slot: TwinSlot, seed: number, params: TwinPara
       r: rng.uniform(14, 19),
     },
     intensities,
-    noiseSigma: inRange(rng, params.noise) * intensities.blood,
+    // noise is relative to blood, the brightest tissue of bSSFP; a varied look's brightest may be another
+    noiseSigma:
+      inRange(rng, params.noise) * (look ? Math.max(...Object.values(intensities)) : intensities.blood),
     bias: {
       angle: rng.uniform(0, 2 * Math.PI),
       gradient: rng.uniform(0.4, 1),
@@ -281,5 +289,6 @@ export function sampleTwinAnatomy(slot: TwinSlot, seed: number, params: TwinPara
     exposure,
     blurSigmaPx: inRange(rng, params.blurSigmaPx),
     render: { texture: params.texture, trabeculae: params.trabeculae, maxIntensity: params.maxIntensity },
+    ...(look && { look }),
   };
 }

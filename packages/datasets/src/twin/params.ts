@@ -1,5 +1,6 @@
 import type { AcdcGroup } from '../acdc/types';
 import { InvalidOptionError } from '../errors';
+import { type TwinAppearance, variedTwinParams } from './appearance';
 
 /** A normal distribution `[mean, standard deviation]`, clipped to ±2.5 SD when sampled. */
 export type MeanSd = readonly [number, number];
@@ -51,6 +52,11 @@ export interface TwinIntensities {
 
 /** Everything the twin generator draws from: image geometry, anatomy per group, intensities and artefacts. */
 export interface TwinParams {
+  /**
+   * `'standard'` (default): one look for all patients; `'varied'`: per-patient contrast family, intensities, bias
+   * and heart size, on the wider ranges of `variedTwinParams` (see {@link TwinAppearance}).
+   */
+  appearance: TwinAppearance;
   /** Image sizes `[H, W]` in pixels to choose from (uniformly; repeat an entry to weight it). */
   imageSizes: readonly (readonly [number, number])[];
   /** Field of view (the larger image side) in mm. */
@@ -119,6 +125,7 @@ const NORMAL: GroupAnatomy = {
  * trabeculae, papillary muscles and 4% badly exposed slices.
  */
 export const defaultTwinParams: TwinParams = {
+  appearance: 'standard',
   imageSizes: [
     [216, 256],
     [216, 256],
@@ -242,11 +249,18 @@ function checkNumber(name: string, value: number, lo: number, hi: number): void 
 
 /**
  * {@link defaultTwinParams} with `input` merged in (one level deep for `anatomy` and `intensities`), checked.
+ * With `appearance: 'varied'`, `variedTwinParams` is merged in first (the input's own fields still win).
  *
  * @throws {@link InvalidOptionError} naming the first parameter out of range.
  */
 export function resolveTwinParams(input: TwinParamsInput = {}): TwinParams {
-  const base = defaultTwinParams;
+  if (input.appearance !== undefined && input.appearance !== 'standard' && input.appearance !== 'varied') {
+    throw new InvalidOptionError(
+      `twin params: appearance must be 'standard' or 'varied', got ${JSON.stringify(input.appearance)}`,
+    );
+  }
+  const base: TwinParams =
+    input.appearance === 'varied' ? { ...defaultTwinParams, ...variedTwinParams } : defaultTwinParams;
   const anatomy = { ...base.anatomy };
   for (const [group, over] of Object.entries(input.anatomy ?? {}) as [AcdcGroup, Partial<GroupAnatomy>][]) {
     if (!anatomy[group]) throw new InvalidOptionError(`twin params: anatomy has an unknown group ${group}`);

@@ -18,6 +18,18 @@ describe('checkPresetOverride / resolvePreset', () => {
     expect(resolvePreset({ base: 'quick', zoomCopies: 0 }).segmenter).toEqual({ epochs: 16, batchSize: 8 });
   });
 
+  it('accepts the nnU-Net chain and domain randomization in augment', () => {
+    const augment = {
+      rotateDeg: 15,
+      nnunet: { scaling: [0.5, 1.6] as const },
+      domainRandomization: { probability: 0.5 },
+    };
+    expect(resolvePreset({ base: 'quick', augment }).augment).toEqual(augment);
+    expect(() =>
+      checkPresetOverride({ augment: { nnunet: true, domainRandomization: false } }),
+    ).not.toThrow();
+  });
+
   it('names the field, what it must be and what it was', () => {
     const cases: [unknown, RegExp][] = [
       [{ epochs: 'ten' }, /tiny\.json: field 'epochs' must be an integer ≥ 0, got "ten"/],
@@ -29,6 +41,17 @@ describe('checkPresetOverride / resolvePreset', () => {
       [{ base: 'fast' }, /field 'base' must be 'paper' or 'quick'/],
       [{ cropJitter: 1 }, /field 'cropJitter' must be a number in \[0, 1\)/],
       [[1, 2], /tiny\.json: must be an object/],
+      [{ augment: { rotateDeg: 200 } }, /field 'augment\.rotateDeg' must be in \[0, 180\] degrees, got 200/],
+      [
+        { augment: { nnunet: 'on' } },
+        /field 'augment\.nnunet' must be true, false or an object with some of rotateDeg/,
+      ],
+      [{ augment: { nnunet: { scaling: [0.7] } } }, /field 'augment\.nnunet\.scaling' must be \[min, max\]/],
+      [{ augment: { nnunet: { zoom: 2 } } }, /field 'augment\.nnunet\.zoom' must be a known field/],
+      [
+        { augment: { domainRandomization: { backgroundClasses: 0 } } },
+        /field 'augment\.domainRandomization\.backgroundClasses' must be an integer in \[1, 16\], got 0/,
+      ],
     ];
     for (const [override, message] of cases) {
       expect(() => checkPresetOverride(override, 'tiny.json')).toThrow(PresetError);

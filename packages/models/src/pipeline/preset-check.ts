@@ -1,4 +1,5 @@
 import { MyosegError } from '@myoseg/core';
+import { resolveAugmentOptions } from '../training/augment/options';
 
 /** A preset (or a preset override, e.g. a `--preset` JSON file) has an unknown field or a value of the wrong kind. */
 export class PresetError extends MyosegError {
@@ -41,7 +42,7 @@ const FIELDS: Record<string, [Check, string]> = {
   channels: [oneOf(1, 3), '1 or 3'],
   normalization: [oneOf('imagenet', 'per-image'), "'imagenet' or 'per-image'"],
   lrFindIterations: [integer(1), 'an integer ≥ 1'],
-  augment: [object, 'an object ({ flip, rotateDeg, brightness, contrast })'],
+  augment: [object, 'an object ({ flip, rotateDeg, brightness, contrast, nnunet, domainRandomization })'],
   frame: [(v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a number ≥ 0'],
   cropJitter: [fraction, 'a number in [0, 1)'],
   jitterCopies: [integer(0), 'an integer ≥ 0'],
@@ -74,7 +75,8 @@ function checkFields(
 }
 
 /**
- * Checks a preset override field by field: every field known, every value of the right kind.
+ * Checks a preset override field by field: every field known, every value of the right kind, the fields of
+ * `augment` and of its `nnunet` and `domainRandomization` settings included.
  *
  * @param where - what the override came from, for messages (`'preset'`, a file name).
  * @throws {@link PresetError} naming the field, what it must be and what it was.
@@ -86,4 +88,11 @@ export function checkPresetOverride(override: unknown, where = 'preset'): void {
   checkFields(fields, FIELDS, where);
   if (fields.segmenter !== undefined)
     checkFields(fields.segmenter as Record<string, unknown>, STAGE_FIELDS, where, 'segmenter.');
+  if (fields.augment !== undefined) {
+    resolveAugmentOptions(fields.augment, (field, expected, got) => {
+      throw new PresetError(
+        `${where}: field 'augment.${field}' must be ${expected}, got ${JSON.stringify(got)}`,
+      );
+    });
+  }
 }

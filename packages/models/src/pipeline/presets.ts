@@ -27,7 +27,11 @@ export interface PipelinePreset {
   baseLr?: number;
   /** Steps of each lr_find (fastai: 100). */
   lrFindIterations: number;
-  /** Training augmentations (the paper: none that change intensities; flips and small rotations are safe). */
+  /**
+   * Training augmentations (the paper: none that change intensities). `nnunet` and `domainRandomization` switch on
+   * nnU-Net's chain and SynthSeg-style domain randomization (off in the named presets); keep `flip` off with
+   * them, as a mirror swaps the ventricles' sides.
+   */
   augment: AugmentOptions;
   /** The crop's frame (the paper: 0.15). */
   frame: number;

@@ -2,7 +2,9 @@ import { InvalidShapeError, ShapeMismatchError } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PAPER_PRESET, QUICK_PRESET } from '../pipeline/presets';
 import {
+  type AugmentOptions,
   IMAGENET_STATS,
   makeBatches,
   type SegmentationBatch,
@@ -195,6 +197,91 @@ describe('makeBatches', () => {
     expect(() => makeBatches([s], { ...opts, seed: 0.5 })).toThrow(TrainingOptionsError);
     expect(() => makeBatches([s], { ...opts, augment: { brightness: 1 } })).toThrow(TrainingOptionsError);
     expect([...makeBatches([], opts)]).toEqual([]);
+  });
+});
+
+/** FNV-1a over the bytes of every batch's inputs and targets: a fingerprint of a whole pass. */
+function fingerprint(batches: Iterable<SegmentationBatch>): string {
+  let h = 0x811c9dc5;
+  for (const b of batches) {
+    for (const t of [b.x, b.y]) {
+      for (const byte of new Uint8Array((t.dataSync() as Float32Array).buffer))
+        h = Math.imul(h ^ byte, 0x01000193);
+    }
+  }
+  return (h >>> 0).toString(16);
+}
+
+describe('makeBatches with the new augmentations', () => {
+  const samples = ringSamples(6, 40, 12);
+  const opts = { size: [32, 32] as const, batchSize: 3, numClasses: 2, channels: 1 as const, shuffle: true };
+
+  it("gives the named presets' augmentations the batches they gave before the new options existed", () => {
+    // recorded with the code before nnunet and domainRandomization were added
+    expect(fingerprint(makeBatches(samples, { ...opts, seed: 5, augment: QUICK_PRESET.augment }))).toBe(
+      'f67ef1b3',
+    );
+    expect(fingerprint(makeBatches(samples, { ...opts, seed: 5, augment: PAPER_PRESET.augment }))).toBe(
+      '84e71810',
+    );
+    expect(
+      fingerprint(makeBatches(samples, { ...opts, seed: 5, augment: { brightness: 0.3, contrast: 0.3 } })),
+    ).toBe('b5fd7c77');
+  });
+
+  const both = {
+    nnunet: { rotationProbability: 1, scalingProbability: 1 },
+    domainRandomization: true,
+  } as const;
+  const pass = (seed: number, augment: AugmentOptions) =>
+    mapBatches(makeBatches(samples, { ...opts, seed, augment }), (b) => ({
+      x: Array.from(b.x.dataSync()),
+      y: Array.from(b.y.dataSync()),
+    }));
+
+  it('is seeded: the same seed gives the same batches, another seed others', () => {
+    expect(fingerprint(makeBatches(samples, { ...opts, seed: 3, augment: both }))).toBe(
+      fingerprint(makeBatches(samples, { ...opts, seed: 3, augment: both })),
+    );
+    expect(fingerprint(makeBatches(samples, { ...opts, seed: 3, augment: both }))).not.toBe(
+      fingerprint(makeBatches(samples, { ...opts, seed: 4, augment: both })),
+    );
+  });
+
+  it('leaves the targets bit-identical under domain randomization alone, and changes the inputs', () => {
+    const plain = pass(7, {});
+    const randomized = pass(7, { domainRandomization: { probability: 1 } });
+    expect(randomized.map((b) => b.y)).toEqual(plain.map((b) => b.y));
+    expect(randomized.map((b) => b.x)).not.toEqual(plain.map((b) => b.x));
+  });
+
+  it('keeps one-hot targets under nnU-Net geometry', () => {
+    for (const b of pass(8, both)) {
+      for (let k = 0; k < b.y.length; k += 2) expect(b.y[k] + b.y[k + 1]).toBe(1);
+    }
+  });
+
+  it('keeps the tensor count flat over batches', () => {
+    const before = tf.memory().numTensors;
+    for (let seed = 0; seed < 3; seed++) {
+      for (const _ of makeBatches(samples, { ...opts, seed, augment: { ...both, rotateDeg: 10 } })) {
+        expect(tf.memory().numTensors).toBe(before + 2);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('names a bad nested field', () => {
+    const bad = (augment: unknown) => () =>
+      makeBatches(samples, { ...opts, augment: augment as AugmentOptions });
+    expect(bad({ nnunet: { scaling: [1.4, 0.7] } })).toThrow(
+      /makeBatches: augment\.nnunet\.scaling must be \[min, max\] with 0 < min ≤ max/,
+    );
+    expect(bad({ domainRandomization: { probability: 2 } })).toThrow(
+      /augment\.domainRandomization\.probability/,
+    );
+    expect(bad({ domainRandomization: 'yes' })).toThrow(TrainingOptionsError);
+    expect(bad({ zoom: 2 })).toThrow(/augment\.zoom must be a known field/);
   });
 });
 

@@ -1,6 +1,10 @@
 import { InvalidShapeError, ShapeMismatchError, seededRandom, shuffled } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
-import type { NdArray } from 'ndarray';
+import ndarray, { type NdArray } from 'ndarray';
+import { augmentSample } from './augment/augment-sample';
+import type { DomainRandomizationOptions } from './augment/domain-randomization';
+import type { RandomSource } from './augment/draws';
+import { type NnunetAugmentOptions, type ResolvedAugment, resolveAugmentOptions } from './augment/options';
 import { InvalidSampleError, TrainingOptionsError } from './errors';
 
 /** One training pair: an image slice and its label map, of the same `[H, W]` shape (any size). */
@@ -12,8 +16,13 @@ export interface SegmentationSample {
 }
 
 /**
- * Random augmentations, fastai's `aug_transforms` kinds: each image draws its own, from the batch seed.
- * Geometry is applied to image (bilinear) and mask (nearest) alike, with reflection at the borders.
+ * Random augmentations: fastai's `aug_transforms` kinds (`flip`, `rotateDeg`, `brightness`, `contrast`), nnU-Net
+ * v2's chain (`nnunet`) and SynthSeg-style domain randomization (`domainRandomization`). Each image draws its own,
+ * from the batch seed. Geometry is applied to image (bilinear) and mask (nearest) alike: fastai's with reflection
+ * at the borders, nnU-Net's with zeros (background). All are off by default.
+ *
+ * Order in a batch: nnU-Net's rotation and scaling, domain randomization, nnU-Net's intensity chain (per sample,
+ * on images scaled to [0, 1]), then fastai's geometry and lighting (on the batch).
  */
 export interface AugmentOptions {
   /** Mirror left–right with probability 0.5 (fastai `do_flip`). */
@@ -30,6 +39,19 @@ export interface AugmentOptions {
    * `u` uniform in `±ln(1 − contrast)`; in [0, 1).
    */
   contrast?: number;
+  /**
+   * nnU-Net v2's training augmentation, its probabilities and ranges (see `NNUNET_SPATIAL` and `nnunetIntensity`):
+   * rotation, scaling 0.7–1.4 (zooming in and out), noise, blur, brightness, contrast, low resolution, gamma;
+   * no elastic deformation (off in nnU-Net v2 too) and no mirroring. `true` for nnU-Net's settings, an object to
+   * change the spatial ones (e.g. `{ scaling: [0.5, 1.6], scalingProbability: 0.5 }`).
+   */
+  nnunet?: boolean | NnunetAugmentOptions;
+  /**
+   * SynthSeg-style domain randomization (see `randomizeAppearance`): with a probability, the image is re-rendered
+   * from its labels with random tissue intensities, bias, blur, resolution and noise. `true` for
+   * `DOMAIN_RANDOMIZATION` (probability 0.5, 5 background classes), an object to change some.
+   */
+  domainRandomization?: boolean | Partial<DomainRandomizationOptions>;
 }
 
 /**
@@ -108,7 +130,7 @@ interface ResolvedBatchOptions {
   normalize: Normalization;
   shuffle: boolean;
   seed: number;
-  augment: Required<AugmentOptions>;
+  augment: ResolvedAugment;
   dropLast: boolean;
 }
 
@@ -127,10 +149,9 @@ function resolveOptions(options: BatchOptions): ResolvedBatchOptions {
   if (normalize !== 'imagenet' && normalize !== 'per-image')
     fail('normalize', "'imagenet' or 'per-image'", normalize);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) fail('seed', 'an integer', options.seed);
-  const { flip = false, rotateDeg = 0, brightness = 0, contrast = 0 } = augment;
-  if (!(rotateDeg >= 0 && rotateDeg <= 180)) fail('augment.rotateDeg', 'in [0, 180] degrees', rotateDeg);
-  if (!(brightness >= 0 && brightness < 1)) fail('augment.brightness', 'in [0, 1)', brightness);
-  if (!(contrast >= 0 && contrast < 1)) fail('augment.contrast', 'in [0, 1)', contrast);
+  const resolved = resolveAugmentOptions(augment, (field, expected, got) =>
+    fail(field ? `augment.${field}` : 'augment', expected, got),
+  );
   return {
     size,
     batchSize,
@@ -139,7 +160,7 @@ function resolveOptions(options: BatchOptions): ResolvedBatchOptions {
     normalize,
     shuffle: options.shuffle ?? false,
     seed: options.seed ?? 0,
-    augment: { flip, rotateDeg, brightness, contrast },
+    augment: resolved,
     dropLast: options.dropLast ?? false,
   };
 }
@@ -199,11 +220,40 @@ function affineRow(angleDeg: number, mirror: boolean, h: number, w: number): num
   return [f * c, -f * s, f * (cx - c * cx + s * cy) + (mirror ? w - 1 : 0), s, c, cy - s * cx - c * cy, 0, 0];
 }
 
+/**
+ * nnU-Net's chain and domain randomization, sample by sample in JS (`x` `[b, h, w, 1]` in [0, 1], `m` the labels
+ * as float32); the tensors come back unchanged, and nothing is drawn, when both are off.
+ */
+function augmentSamples(
+  x: tf.Tensor4D,
+  m: tf.Tensor4D,
+  aug: ResolvedAugment,
+  random: RandomSource,
+): [tf.Tensor4D, tf.Tensor4D] {
+  if (!aug.samples.nnunet && !aug.samples.domainRandomization) return [x, m];
+  const [b, h, w] = x.shape;
+  const n = h * w;
+  const images = x.dataSync() as Float32Array;
+  const labels = m.dataSync() as Float32Array;
+  const outX = new Float32Array(b * n);
+  const outM = new Float32Array(b * n);
+  for (let i = 0; i < b; i++) {
+    const sample = {
+      image: ndarray(images.slice(i * n, (i + 1) * n), [h, w]),
+      mask: ndarray(Uint8Array.from(labels.subarray(i * n, (i + 1) * n)), [h, w]),
+    };
+    const out = augmentSample(sample, aug.samples, random);
+    outX.set(out.image.data, i * n);
+    outM.set(out.mask.data, i * n);
+  }
+  return [tf.tensor4d(outX, x.shape), tf.tensor4d(outM, m.shape)];
+}
+
 function augmentBatch(
   x: tf.Tensor4D,
   m: tf.Tensor4D,
-  aug: Required<AugmentOptions>,
-  random: () => number,
+  aug: ResolvedAugment,
+  random: RandomSource,
 ): [tf.Tensor4D, tf.Tensor4D] {
   const [b, h, w] = x.shape;
   if (aug.flip || aug.rotateDeg > 0) {
@@ -270,6 +320,7 @@ function buildBatch(
     }
     let x = minMaxScale(tf.concat(images, 0));
     let m = tf.concat(masks, 0);
+    [x, m] = augmentSamples(x, m, o.augment, random);
     [x, m] = augmentBatch(x, m, o.augment, random);
     const labels = tf.cast(tf.squeeze(m, [3]), 'int32');
     return {

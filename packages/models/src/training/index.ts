@@ -1,5 +1,22 @@
 export { AdamW, type AdamWMoments, type AdamWOptions, type AdamWState, type ParameterUpdate } from './adamw';
 export {
+  DOMAIN_RANDOMIZATION,
+  type DomainRandomizationOptions,
+  type GenerationClasses,
+  generationClasses,
+  randomizeAppearance,
+} from './augment/domain-randomization';
+export type { RandomSource } from './augment/draws';
+export { nnunetIntensity } from './augment/intensity';
+export type { NnunetAugmentOptions } from './augment/options';
+export {
+  NNUNET_SPATIAL,
+  type NnunetSpatialOptions,
+  randomScaleRotate,
+  type ScaleRotation,
+  scaleRotate,
+} from './augment/spatial';
+export {
   type BatchEndLogs,
   checkpoint,
   type EpochEndLogs,

@@ -1,0 +1,37 @@
+import type { SegmentationSample } from '../data';
+import { type DomainRandomizationOptions, randomizeAppearance } from './domain-randomization';
+import { chance, type RandomSource } from './draws';
+import { nnunetIntensity } from './intensity';
+import { type NnunetSpatialOptions, randomScaleRotate } from './spatial';
+
+/** The per-sample augmentations of a batch, resolved: `null` where off. */
+export interface SampleAugmentations {
+  /** nnU-Net's spatial settings, or null for no nnU-Net chain. */
+  nnunet: NnunetSpatialOptions | null;
+  /** Domain randomization settings, or null for none. */
+  domainRandomization: DomainRandomizationOptions | null;
+}
+
+/**
+ * Augments one sample: nnU-Net's rotation and scaling (image bilinear, mask nearest), then with the set
+ * probability a domain-randomized re-rendering from the labels, then nnU-Net's intensity chain. Every draw comes
+ * from `random`, so a seeded source gives the same result every time; with both steps off nothing is drawn.
+ *
+ * @param sample - packed `[H, W]` image (intensities in [0, 1] in training batches) and mask.
+ * @returns the sample itself when nothing applies, else a new one of the same shape; only geometry changes the
+ *   mask, and its values stay among the input's labels (plus 0 where a zoom out or rotation uncovers the border).
+ */
+export function augmentSample(
+  sample: SegmentationSample,
+  augmentations: SampleAugmentations,
+  random: RandomSource,
+): SegmentationSample {
+  const { nnunet, domainRandomization } = augmentations;
+  let s = sample;
+  if (nnunet) s = randomScaleRotate(s, nnunet, random);
+  if (domainRandomization && chance(random, domainRandomization.probability)) {
+    s = { image: randomizeAppearance(s, domainRandomization, random), mask: s.mask };
+  }
+  if (nnunet) s = { image: nnunetIntensity(s.image, random), mask: s.mask };
+  return s;
+}
