@@ -32,9 +32,11 @@ export {
   PAPER_PRESET,
   type PipelinePreset,
   PRESETS,
+  type PresetName,
   type PresetOverride,
   QUICK_PRESET,
   resolvePreset,
+  STANDARD_PRESET,
   type StageSettings,
   segmenterPreset,
 } from './presets';

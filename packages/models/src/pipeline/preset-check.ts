@@ -51,7 +51,7 @@ const FIELDS: Record<string, [Check, string]> = {
   largestComponent: [boolean, 'true or false'],
   refinePasses: [integer(0), 'an integer ≥ 0'],
   segmenter: [object, `an object with some of ${Object.keys(STAGE_FIELDS).join(', ')}`],
-  base: [oneOf('paper', 'quick'), "'paper' or 'quick'"],
+  base: [oneOf('paper', 'quick', 'standard'), "'paper', 'quick' or 'standard'"],
 };
 
 function checkFields(

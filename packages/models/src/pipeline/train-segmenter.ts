@@ -25,7 +25,13 @@ import { diceCrossEntropyLoss } from '../training/losses';
 import type { StageTrainerFactory } from '../training/train-step';
 import type { LabeledSlice } from './labeled-slice';
 import { checkResumable, copyWeights, type PipelineCheckpoint } from './pipeline-checkpoint';
-import { type PipelinePreset, type PresetOverride, resolvePreset, segmenterPreset } from './presets';
+import {
+  type PipelinePreset,
+  type PresetName,
+  type PresetOverride,
+  resolvePreset,
+  segmenterPreset,
+} from './presets';
 import { MyocardiumSegmenter } from './segmenter';
 import { tfStage } from './stage';
 
@@ -52,7 +58,7 @@ export interface PipelineProgress {
 /** Options of {@link trainSegmenter}. */
 export interface TrainSegmenterOptions {
   /** `'quick'` (default), `'paper'`, or a preset with fields replaced. */
-  preset?: 'paper' | 'quick' | PresetOverride;
+  preset?: PresetName | PresetOverride;
   /** Seed of the split, the initial weights, the shuffles and the crop jitter (default 0). */
   seed?: number;
   /** Patient-level split for segmenter training / σ fitting / validation (default the paper's [0.6, 0.2, 0.2]). */

@@ -1,20 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import { checkPresetOverride, type PresetOverride } from '@myoseg/models';
+import { checkPresetOverride, PRESETS, type PresetName, type PresetOverride } from '@myoseg/models';
 import { InputError } from '../errors';
 
 /**
- * Resolves `--preset`: `quick`, `paper`, or a `.json` file holding a preset override
+ * Resolves `--preset`: a preset's name (`quick`, `standard`, `paper`), or a `.json` file holding a preset override
  * (`{ "base": "quick", "epochs": 8, … }`); from code, an override passes through.
  *
  * @throws InputError naming the option and the file when it is neither, or (naming the field) when the file
  *   holds an unknown field or a value of the wrong kind.
  */
-export async function presetOption(
-  preset: string | PresetOverride,
-): Promise<'quick' | 'paper' | PresetOverride> {
-  if (typeof preset !== 'string' || preset === 'quick' || preset === 'paper') return preset;
+export async function presetOption(preset: string | PresetOverride): Promise<PresetName | PresetOverride> {
+  if (typeof preset !== 'string' || preset in PRESETS) return preset as PresetName | PresetOverride;
   if (!preset.endsWith('.json'))
-    throw new InputError(`--preset must be quick, paper or a .json file, got ${preset}`);
+    throw new InputError(
+      `--preset must be ${Object.keys(PRESETS).join(', ')} or a .json file, got ${preset}`,
+    );
   const text = await readFile(preset, 'utf8').catch((e: NodeJS.ErrnoException) => {
     throw new InputError(`--preset ${preset}: cannot read (${e.code ?? e.message})`);
   });

@@ -1,7 +1,12 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type PresetOverride, resolvePreset, type StageTrainerFactory } from '@myoseg/models';
+import {
+  type PresetName,
+  type PresetOverride,
+  resolvePreset,
+  type StageTrainerFactory,
+} from '@myoseg/models';
 import type { BackendReport } from '../backend';
 import { InputError } from '../errors';
 import { createOrtTrainer } from '../onnx/ort-trainer';
@@ -38,7 +43,7 @@ export interface TrainingChoice {
  */
 export async function trainingOption(
   backend: BackendReport,
-  preset: 'quick' | 'paper' | PresetOverride,
+  preset: PresetName | PresetOverride,
   options: { runtime?: string; threads?: number },
 ): Promise<TrainingChoice> {
   const runtime = runtimeOption(options.runtime);

@@ -5,6 +5,7 @@ import {
   checkpointFiles,
   disposePipelineCheckpoint,
   type PipelineCheckpoint,
+  type PresetName,
   type PresetOverride,
   readCheckpointFiles,
   type StageTrainerFactory,
@@ -96,7 +97,7 @@ export async function trainCommand(io: CliIo, options: TrainOptions): Promise<nu
 async function train(
   io: CliIo,
   options: TrainOptions,
-  preset: 'quick' | 'paper' | PresetOverride,
+  preset: PresetName | PresetOverride,
   resume: PipelineCheckpoint | undefined,
   trainer: StageTrainerFactory | undefined,
 ): Promise<number> {

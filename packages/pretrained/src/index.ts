@@ -1,0 +1,7 @@
+export {
+  checkPretrainedManifest,
+  type LoadPretrainedOptions,
+  loadPretrained,
+  pretrainedReader,
+} from './load-pretrained';
+export { PRETRAINED_MODEL, type PretrainedModelInfo } from './pretrained-model';
