@@ -1,7 +1,9 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { OnnxExportError } from './errors';
 import { GraphBuilder } from './graph-builder';
-import { CONVERTERS, type LayerContext, type Pads } from './layer-converters';
+import { CONVERTERS } from './inference/converters';
+import type { LayerContext } from './inference/layer-context';
+import type { Pads } from './layer-config';
 import type { OnnxGraph, OnnxValueInfo } from './onnx-proto';
 
 type Layer = tfl.layers.Layer;

@@ -1,10 +1,10 @@
 export { OnnxExportError } from './errors';
 export { type ExportOnnxOptions, exportOnnx, ONNX_IR_VERSION, ONNX_OPSET_VERSION } from './export-onnx';
-export { toConvWeight } from './kernel-layout';
 export {
   exportTrainingOnnx,
   type FlippedKernelInput,
   type TrainingBatchNorm,
   type TrainingGraphs,
   type TrainingWeight,
-} from './training-graph';
+} from './export-training-onnx';
+export { toConvWeight } from './kernel-layout';

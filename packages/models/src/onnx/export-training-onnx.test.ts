@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildUNet } from '../architecture';
 import { OnnxExportError } from './errors';
-import { exportTrainingOnnx } from './training-graph';
+import { exportTrainingOnnx } from './export-training-onnx';
 
 beforeAll(() => tf.setBackend('cpu'));
 
