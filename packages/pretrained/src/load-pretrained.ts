@@ -1,4 +1,10 @@
-import { type LoadedSegmenter, loadSegmenterFiles, ModelFolderError, type ReadFolderFile, sha256Hex } from '@myoseg/models';
+import {
+  type LoadedSegmenter,
+  loadSegmenterFiles,
+  ModelFolderError,
+  type ReadFolderFile,
+  sha256Hex,
+} from '@myoseg/models';
 import { PRETRAINED_MODEL } from './pretrained-model';
 
 /** The model folder's manifest, whose own digest this package holds (it holds the digests of the other files). */

@@ -77,7 +77,7 @@ Examples:
     .command('demo')
     .description('synthesize a twin cohort, train, evaluate the five approaches of Table 1, write a report')
     .option('--patients <n>', 'synthetic patients (a multiple of 5)', integer('--patients', 5), 25)
-    .option('--preset <name>', 'quick, paper, or a .json file with a preset override', 'quick')
+    .option('--preset <name>', 'quick, standard, paper, or a .json file with a preset override', 'quick')
     .option('--seed <n>', 'seed of data, split and training', integer('--seed', 0), 0)
     .option('--runs <n>', 'seeded runs (the paper: 10)', integer('--runs', 1), 1)
     .option('--out <dir>', 'output folder', './myoseg-demo')
@@ -91,6 +91,16 @@ Examples:
     .requiredOption('--out <dir>', 'output folder')
     .option('--seed <n>', 'seed', integer('--seed', 0), 0)
     .option('--with-4d', 'also write the 4D cine files')
+    .option(
+      '--appearance <kind>',
+      "standard (the twin's bSSFP look) or varied (per-patient contrasts, fields of view, noise, bias, blur)",
+      (v) => {
+        if (v !== 'standard' && v !== 'varied')
+          throw new InvalidArgumentError('--appearance must be standard or varied');
+        return v;
+      },
+      'standard',
+    )
     .action(async (o) => run(() => synthCommand(io, { ...o, with4d: o.with4d, ...global() }))());
 
   program
@@ -99,7 +109,7 @@ Examples:
       'train the two-step pipeline on an ACDC-layout cohort and save a model folder (Ctrl-C stops and saves)',
     )
     .requiredOption('--data <root>', 'ACDC root (training/ and testing/, or one of them)')
-    .option('--preset <name>', 'quick, paper, or a .json file with a preset override', 'quick')
+    .option('--preset <name>', 'quick, standard, paper, or a .json file with a preset override', 'quick')
     .requiredOption(
       '--out <dir>',
       'model folder to write (checkpoints go to <dir>.checkpoint after each epoch)',
