@@ -28,7 +28,14 @@ export function modelFiles(
   return { [`${prefix}model.json`]: JSON.stringify(json), [`${prefix}weights.bin`]: new Uint8Array(weights) };
 }
 
-const BYTES_PER_ELEMENT: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, float16: 2 };
+const BYTES_PER_ELEMENT: Record<string, number> = {
+  float32: 4,
+  int32: 4,
+  bool: 1,
+  uint8: 1,
+  uint16: 2,
+  float16: 2,
+};
 
 /**
  * Reads a model written by {@link modelFiles} (or by tfjs' own `file://` or HTTP savers: several weight files
@@ -62,7 +69,8 @@ export async function readModelArtifacts(
   }
   const weightData = tf.io.CompositeArrayBuffer.join(buffers);
   const expected = specs.reduce(
-    (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_ELEMENT[s.dtype] ?? 4),
+    (n, s) =>
+      n + s.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_ELEMENT[s.quantization?.dtype ?? s.dtype] ?? 4),
     0,
   );
   if (weightData.byteLength !== expected) {

@@ -14,6 +14,7 @@ import { type SegmentationStage, tfStage } from '../pipeline/stage';
 import type { TrainedPipeline } from '../pipeline/train-segmenter';
 import { loadModel, type ModelCard, saveModel } from '../training/model-io';
 import { ModelFolderError } from './errors';
+import { float16ModelFiles } from './float16';
 import { fileDigests, verifyingReader } from './integrity';
 import { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifacts';
 import { joinPath, parseJsonFile, type ReadFolderFile } from './read-file';
@@ -105,6 +106,22 @@ export interface SegmenterFolderOptions {
   onnx?: boolean;
   /** False marks networks whose training stopped early (see {@link SegmenterManifest.complete}; default true). */
   complete?: boolean;
+  /**
+   * Store the networks' weights as float16 (tfjs and ONNX alike): half the bytes, the networks still compute in
+   * float32 (default `'float32'`).
+   */
+  weights?: 'float32' | 'float16';
+}
+
+/** A tfjs model's files, with float16 weights when asked. */
+function tfjsFiles(artifacts: tf.io.ModelArtifacts, prefix: string, weights: 'float32' | 'float16') {
+  const files = modelFiles(artifacts, prefix);
+  if (weights === 'float32') return files;
+  const half = float16ModelFiles(
+    files[`${prefix}model.json`] as string,
+    files[`${prefix}weights.bin`] as Uint8Array,
+  );
+  return { [`${prefix}model.json`]: half.json, [`${prefix}weights.bin`]: half.weights };
 }
 
 /** A segmenter loaded by {@link loadSegmenterFiles}: the pipeline, its two networks and its manifest. */
@@ -193,13 +210,14 @@ export async function segmenterFolderFiles(
       ? { onnx: { localizer: 'localizer.onnx', segmenter: 'segmenter.onnx', opset: ONNX_OPSET_VERSION } }
       : {}),
   };
+  const weights = options.weights ?? 'float32';
   const files: Record<string, Uint8Array | string> = {
-    ...modelFiles(loc, 'localizer/'),
-    ...modelFiles(seg, 'segmenter/'),
+    ...tfjsFiles(loc, 'localizer/', weights),
+    ...tfjsFiles(seg, 'segmenter/', weights),
     ...(onnx
       ? {
-          'localizer.onnx': exportOnnx(trained.localizerModel, { name: 'myoseg-localizer' }),
-          'segmenter.onnx': exportOnnx(trained.segmenterModel, { name: 'myoseg-segmenter' }),
+          'localizer.onnx': exportOnnx(trained.localizerModel, { name: 'myoseg-localizer', weights }),
+          'segmenter.onnx': exportOnnx(trained.segmenterModel, { name: 'myoseg-segmenter', weights }),
         }
       : {}),
   };

@@ -2,7 +2,7 @@
 import { ProtoWriter } from './protobuf';
 
 /** ONNX `TensorProto.DataType` values used here. */
-export const DataType = { FLOAT: 1, INT64: 7 } as const;
+export const DataType = { FLOAT: 1, INT64: 7, FLOAT16: 10 } as const;
 
 /** One `AttributeProto`: a named int, float, string or list of ints. */
 export type OnnxAttribute =
@@ -20,11 +20,11 @@ export interface OnnxNode {
   attributes?: readonly OnnxAttribute[];
 }
 
-/** One `TensorProto` (an initializer), stored as little-endian `raw_data`. */
+/** One `TensorProto` (an initializer), stored as little-endian `raw_data`; a `Uint16Array` holds float16 bits. */
 export interface OnnxTensor {
   name: string;
   dims: readonly number[];
-  data: Float32Array | BigInt64Array;
+  data: Float32Array | BigInt64Array | Uint16Array;
 }
 
 /**
@@ -87,7 +87,14 @@ export function writeNode(w: ProtoWriter, n: OnnxNode): void {
 /** Writes a `TensorProto`'s fields. */
 export function writeTensor(w: ProtoWriter, t: OnnxTensor): void {
   for (const d of t.dims) w.varint(1, d);
-  w.varint(2, t.data instanceof Float32Array ? DataType.FLOAT : DataType.INT64);
+  w.varint(
+    2,
+    t.data instanceof Float32Array
+      ? DataType.FLOAT
+      : t.data instanceof Uint16Array
+        ? DataType.FLOAT16
+        : DataType.INT64,
+  );
   w.string(8, t.name);
   w.bytes(9, littleEndianBytes(t.data));
 }
@@ -133,12 +140,13 @@ export function encodeModel(model: OnnxModel): Uint8Array {
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
 /** A copy of the tensor's bytes, little-endian whatever the platform. */
-function littleEndianBytes(data: Float32Array | BigInt64Array): Uint8Array {
+function littleEndianBytes(data: OnnxTensor['data']): Uint8Array {
   const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   if (LITTLE_ENDIAN) return bytes;
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < data.length; i++) {
     if (data instanceof Float32Array) view.setFloat32(4 * i, data[i], true);
+    else if (data instanceof Uint16Array) view.setUint16(2 * i, data[i], true);
     else view.setBigInt64(8 * i, data[i], true);
   }
   return bytes;

@@ -117,6 +117,16 @@ Examples:
     .option('--seed <n>', 'seed of split and training', integer('--seed', 0), 0)
     .option('--no-filters', "keep every slice (skip the paper's quality filters)")
     .option('--resume', 'go on from <out>.checkpoint (same data, preset and seed) to the same result')
+    .option(
+      '--weights <precision>',
+      'how the saved networks store their weights: float32, or float16 (half the size; they still compute in float32)',
+      (v) => {
+        if (v !== 'float32' && v !== 'float16')
+          throw new InvalidArgumentError('--weights must be float32 or float16');
+        return v;
+      },
+      'float32',
+    )
     .option('--threads <n>', `${THREADS_HELP}; resume with the same`, integer('--threads', 1))
     .action(async (o) =>
       run(() => trainCommand(io, { ...o, noFilters: o.filters === false, ...global() }))(),

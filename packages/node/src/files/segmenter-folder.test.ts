@@ -67,6 +67,32 @@ describe('segmenter folders', () => {
     disposePipeline(trained);
   });
 
+  it('float16 weights run on onnxruntime-node and on tfjs, both within float16 rounding of float32', async () => {
+    const trained = tinyPipeline();
+    const target = join(dir, 'half');
+    await saveSegmenterFolder(target, trained, { weights: 'float16' });
+    const ort = await loadSegmenterFolder(target);
+    const tfjs = await loadSegmenterFolder(target, { runtime: 'tfjs' });
+    expect(ort.runtime).toBe('onnxruntime-node');
+    const img = ndarray(
+      Float32Array.from({ length: 32 * 32 }, (_, i) => Math.sin(i / 9) + Math.cos(i / 31)),
+      [32, 32],
+    );
+    const [exact] = await trained.segmenter.localizer.predict([img]);
+    const [a] = await ort.segmenter.localizer.predict([img]);
+    const [b] = await tfjs.segmenter.localizer.predict([img]);
+    let worst = 0;
+    for (let i = 0; i < exact.size; i++) {
+      // onnxruntime rounds the BatchNorm-folded weights, tfjs the unfolded ones: close, not equal
+      expect(a.data[i]).toBeCloseTo(b.data[i], 4);
+      worst = Math.max(worst, Math.abs(a.data[i] - exact.data[i]));
+    }
+    expect(worst).toBeLessThan(5e-3);
+    ort.dispose();
+    tfjs.dispose();
+    disposePipeline(trained);
+  });
+
   it('a folder without .onnx files loads on tfjs and says why; onnxruntime can be required', async () => {
     const trained = tinyPipeline();
     const target = join(dir, 'tfjs-only');

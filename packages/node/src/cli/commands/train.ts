@@ -35,6 +35,8 @@ export interface TrainOptions {
   seed: number;
   /** Skip the paper's slice filters. */
   noFilters?: boolean;
+  /** How the saved networks store their weights (default float32). */
+  weights?: 'float32' | 'float16';
   /** Go on from the checkpoint in `<out>.checkpoint/` (same data, preset and seed). */
   resume?: boolean;
   /** Machine-readable output. */
@@ -149,7 +151,7 @@ async function train(
           io.err(`checkpoint: ${c.stage} ${c.current.phase} epoch ${c.current.epoch} → ${checkpointDir}`);
       },
     });
-    await saveSegmenterFolder(options.out, trained, { complete: !interrupted });
+    await saveSegmenterFolder(options.out, trained, { complete: !interrupted, weights: options.weights });
     trained.localizerModel.dispose();
     trained.segmenterModel.dispose();
     if (!interrupted) await rm(checkpointDir, { recursive: true, force: true });
