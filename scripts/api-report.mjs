@@ -74,8 +74,9 @@ for (const { name, entry, packageFolder, types } of all) {
   const result = Extractor.invoke(config, { localBuild: !check, showVerboseMessages: false });
   const report = `etc/${name}.api.md`;
   if (check && result.apiReportChanged) {
+    const state = existsSync(join(root, report)) ? 'is out of date' : 'is missing';
     problems.push(
-      `${report} is out of date for ${entry}: run \`npm run api\` and commit it ` +
+      `${report} ${state} for ${entry}: run \`npm run api\` and commit it ` +
         `(what changed: diff -u ${report} ${join(tempFolder, `${name}.api.md`).slice(root.length + 1)})`,
     );
   } else if (!result.succeeded) {
