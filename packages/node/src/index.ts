@@ -10,6 +10,7 @@ export { type CliIo, EXIT } from './cli/io';
 export { main } from './cli/program';
 export { BackendUnavailableError, InputError } from './errors';
 export { recoverFolderAtomic, writeFolderAtomic } from './files/atomic';
+export { type OutputKind } from './files/output-folder';
 export { diskReader, fileHandler } from './files/model-files';
 export {
   type InferenceRuntime,
