@@ -10,8 +10,18 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 export const sharedTestConfig = defineConfig({
   resolve: {
     alias: [
-      { find: /^@myoseg\/datasets\/node$/, replacement: src('datasets/src/node.ts') },
-      ...['core', 'datasets', 'models', 'node'].map((name) => ({
+      // subpath entries: `@myoseg/<package>/<entry>` → `packages/<package>/src/<entry>.ts`
+      ...[
+        ['datasets', 'node'],
+        ['models', 'training'],
+        ['models', 'onnx'],
+        ['models', 'kernels'],
+        ['pretrained', 'node'],
+      ].map(([name, entry]) => ({
+        find: new RegExp(`^@myoseg/${name}/${entry}$`),
+        replacement: src(`${name}/src/${entry}.ts`),
+      })),
+      ...['core', 'datasets', 'models', 'node', 'pretrained'].map((name) => ({
         find: new RegExp(`^@myoseg/${name}$`),
         replacement: src(`${name}/src/index.ts`),
       })),

@@ -2,19 +2,16 @@
 // wasm heap's 4 GB limit, stays a result): `node bench/measure.mjs '<json spec>'` prints one JSON line.
 // Uses the built packages (npm run bench builds them first).
 import { writeFileSync } from 'node:fs';
+import { buildUNet, countParams, MyocardiumPipeline, tfStage } from '@myoseg/models';
+import { exportOnnx } from '@myoseg/models/onnx';
 import {
   AdamW,
-  buildUNet,
-  countParams,
   diceCrossEntropyLoss,
-  exportOnnx,
-  MyocardiumSegmenter,
   stableWeightOrder,
-  tfStage,
   trainableParameters,
   trainBatch,
   unetLayerGroups,
-} from '@myoseg/models';
+} from '@myoseg/models/training';
 import {
   createDataParallelTrainer,
   createOrtTrainer,
@@ -198,7 +195,7 @@ const measures = {
     return { params: countParams(model), weights: entries.length - 2 };
   },
 
-  /** ms per slice of MyocardiumSegmenter with ResNet-34 U-Nets at the paper's sizes, on onnxruntime and tfjs-wasm. */
+  /** ms per slice of MyocardiumPipeline with ResNet-34 U-Nets at the paper's sizes, on onnxruntime and tfjs-wasm. */
   async pipeline({ slices, runs, warmup, threads }) {
     const localizer = unet(250);
     // untrained weights: a head bias that calls every pixel foreground, so that every slice runs all four steps
@@ -216,7 +213,7 @@ const measures = {
       ),
     );
     const run = async (stages) => {
-      const method = new MyocardiumSegmenter({ ...stages, sigma: 1 });
+      const method = new MyocardiumPipeline({ ...stages, sigma: 1 });
       let last;
       const t = await time(
         async () => {
@@ -236,14 +233,14 @@ const measures = {
     };
     const ortStages = {
       localizer: await ortStage(exportOnnx(localizer), { intraOpNumThreads: threads, batchSize: slices }),
-      segmenter: await ortStage(exportOnnx(segmenter), { intraOpNumThreads: threads, batchSize: slices }),
+      cropSegmenter: await ortStage(exportOnnx(segmenter), { intraOpNumThreads: threads, batchSize: slices }),
     };
     const onnx = await run(ortStages);
     await ortStages.localizer.release();
-    await ortStages.segmenter.release();
+    await ortStages.cropSegmenter.release();
     const wasm = await run({
       localizer: tfStage(localizer, { batchSize: slices }),
-      segmenter: tfStage(segmenter, { batchSize: slices }),
+      cropSegmenter: tfStage(segmenter, { batchSize: slices }),
     });
     return { slices, size: [h, w], onnx, wasm };
   },

@@ -289,7 +289,7 @@ if (pipeline.error) {
   p(`pipeline: ${pipeline.error}`);
 } else {
   p(
-    `two-step pipeline (MyocardiumSegmenter, ResNet-34 U-Nets: localizer 250×250×3, segmenter 60×60×3, untrained; ` +
+    `two-step pipeline (MyocardiumPipeline, ResNet-34 U-Nets: localizer 250×250×3, segmenter 60×60×3, untrained; ` +
       `${pipeline.slices} slices ${pipeline.size.join('×')}, every slice through all steps):`,
   );
   for (const [key, name] of [

@@ -75,21 +75,26 @@ if (values.evaluate) {
     );
   }
   const trained = join(work, 'model');
-  myoseg(
-    'train',
-    '--data',
-    data,
-    '--preset',
-    RECIPE.preset,
-    '--no-filters',
-    '--seed',
-    String(RECIPE.trainSeed),
-    '--weights',
-    RECIPE.weights,
-    '--out',
-    trained,
-    ...(existsSync(`${trained}.checkpoint`) ? ['--resume'] : []),
-  );
+  // a finished model in the work folder is kept (delete it to train again); an interrupted run resumes
+  const complete =
+    existsSync(join(trained, 'myoseg.json')) &&
+    JSON.parse(readFileSync(join(trained, 'myoseg.json'), 'utf8')).complete !== false;
+  if (!complete)
+    myoseg(
+      'train',
+      '--data',
+      data,
+      '--preset',
+      RECIPE.preset,
+      '--no-filters',
+      '--seed',
+      String(RECIPE.trainSeed),
+      '--weights',
+      RECIPE.weights,
+      '--out',
+      trained,
+      ...(existsSync(`${trained}.checkpoint`) ? ['--resume'] : []),
+    );
   rmSync(modelDir, { recursive: true, force: true });
   cpSync(trained, modelDir, { recursive: true, filter: (src) => !src.endsWith('.myoseg-output.json') });
   const files = digestFolder(modelDir);
@@ -117,7 +122,17 @@ export const PRETRAINED_MODEL: PretrainedModelInfo = {
 };
 `,
   );
-  writeFileSync(join(work, 'digests.json'), `${JSON.stringify(files, null, 2)}\n`);
+  const card = join(root, 'packages/pretrained/MODEL_CARD.md');
+  const list = Object.entries(files)
+    .map(([path, digest]) => `| \`${path}\` | ${statSync(join(modelDir, path)).size} | \`${digest}\` |`)
+    .join('\n');
+  writeFileSync(
+    card,
+    readFileSync(card, 'utf8').replace(
+      /<!-- FILES:BEGIN[\s\S]*?FILES:END -->/,
+      `<!-- FILES:BEGIN (written by npm run train:pretrained) -->\n| file | bytes | sha256 |\n|---|---|---|\n${list}\n<!-- FILES:END -->`,
+    ),
+  );
   console.log(
     `wrote ${relative(root, modelDir)} (${Object.keys(files).length} files); now: npm run train:pretrained -- --evaluate`,
   );

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { dice, MYOCARDIUM_LABELS, selectLabels, volumeMl } from '@myoseg/core';
 import { readNifti } from '@myoseg/datasets';
-import { initBackend, loadSegmenterFolder } from '@myoseg/node';
+import { initBackend, loadPipelineFolder } from '@myoseg/node';
 
 const [modelDir, imageFile] = process.argv.slice(2);
 if (!modelDir || !imageFile) {
@@ -20,7 +20,7 @@ if (!modelDir || !imageFile) {
 const read = async (file) => readNifti(await readFile(file), { name: file, gunzip: (b) => gunzipSync(b) });
 
 const backend = await initBackend(); // tfjs-node-gpu → tfjs-node → wasm → cpu
-const model = await loadSegmenterFolder(modelDir); // the folder `myoseg train` or `myoseg demo` writes
+const model = await loadPipelineFolder(modelDir); // the folder `myoseg train` or `myoseg demo` writes
 const image = await read(imageFile);
 if (image.shape.length !== 3) {
   throw new Error(`${imageFile}: expected a 3D [D, H, W] image, got shape [${image.shape.join(', ')}]`);
@@ -30,7 +30,7 @@ const [d, h, w] = image.shape;
 console.log(`backend: ${backend.choice}, inference: ${model.runtime}`); // onnxruntime-node when installed
 console.log(`image: ${d} slices of ${h}×${w}, spacing ${spacing.map((s) => s.toFixed(2)).join(' × ')} mm`);
 
-const result = await model.segmenter.segmentVolume(image.volume, { spacing });
+const result = await model.pipeline.segmentVolume(image.volume, { spacing });
 const found = result.slices.filter((s) => s.found).length;
 const msPerSlice = result.slices.reduce((t, s) => t + s.timings.totalMs, 0) / d;
 console.log(`myocardium found on ${found} of ${d} slices, ${msPerSlice.toFixed(0)} ms per slice`);

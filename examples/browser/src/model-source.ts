@@ -1,7 +1,7 @@
 import type { ReadFolderFile } from '@myoseg/models';
 import type { PickedFile } from './dropped-files';
 
-/** An error with the `code` that `loadSegmenterFiles` reports ('ENOENT' and '404' read as "no such file"). */
+/** An error with the `code` that `loadPipelineFiles` reports ('ENOENT' and '404' read as "no such file"). */
 function fileError(code: string, message: string): Error & { code: string } {
   return Object.assign(new Error(message), { code });
 }

@@ -1,8 +1,8 @@
 import type { Mask } from '@myoseg/core';
 import { type AcdcInfo, type NiftiImage, parseInfoCfg, readNifti } from '@myoseg/datasets';
 import {
-  type LoadedSegmenter,
-  loadSegmenterFiles,
+  type LoadedPipeline,
+  loadPipelineFiles,
   type ReadFolderFile,
   type SegmentResult,
 } from '@myoseg/models';
@@ -66,7 +66,7 @@ export class Session extends EventTarget {
   /** Its slice, from 0. */
   slice = 0;
   /** The loaded model and where it came from. */
-  model: { loaded: LoadedSegmenter; where: string } | null = null;
+  model: { loaded: LoadedPipeline; where: string } | null = null;
   readonly #segmentations = new Map<string, Promise<SegmentResult>>();
   readonly #reported = new Set<string>();
   readonly #report: Report;
@@ -175,7 +175,7 @@ export class Session extends EventTarget {
   async loadModel(read: ReadFolderFile, where: string): Promise<void> {
     await this.#ready;
     try {
-      const loaded = await loadSegmenterFiles(read, { where });
+      const loaded = await loadPipelineFiles(read, { where });
       this.model?.loaded.dispose();
       this.model = { loaded, where };
       this.#segmentations.clear();
@@ -203,7 +203,7 @@ export class Session extends EventTarget {
     let result = this.#segmentations.get(key);
     if (!result) {
       const input = imageSlice(image.nifti, frame, slice, image.path);
-      result = model.loaded.segmenter.segment(input.image, { spacing: input.spacing });
+      result = model.loaded.pipeline.segment(input.image, { spacing: input.spacing });
       this.#segmentations.set(key, result);
       result.catch(() => this.#segmentations.delete(key));
     }

@@ -185,7 +185,7 @@ async function run(work) {
     assert.equal(shown[`Dice vs ${basename(fx.labels)}`], dice(mask, truth).toFixed(4), 'Dice on the page');
 
     const image = readNifti(await readFile(fx.image));
-    const reference = await fx.trained.segmenter.segment(sliceOf(image, k), {
+    const reference = await fx.trained.pipeline.segment(sliceOf(image, k), {
       spacing: image.spacing.slice(-2),
     });
     const agreement = dice(reference.mask, mask);

@@ -4,7 +4,9 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { easyTwinParams, filterSlices, toCohortSlices, writeNifti } from '@myoseg/datasets';
 import { loadAcdc, synthesizeAcdc } from '@myoseg/datasets/node';
-import { registerWasmTrainingKernels, segmenterFolderFiles, trainSegmenter } from '@myoseg/models';
+import { pipelineFolderFiles } from '@myoseg/models';
+import { registerWasmTrainingKernels } from '@myoseg/models/kernels';
+import { trainPipeline } from '@myoseg/models/training';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
@@ -46,12 +48,12 @@ export async function makeFixtures(dir) {
   await synthesizeAcdc({ outDir: join(dir, 'data'), patients: 8, seed: 1, params: easyTwinParams });
   const cohort = await loadAcdc(join(dir, 'data'));
   const { kept } = filterSlices((await toCohortSlices(cohort.patients, { labels: 'all' })).samples);
-  const trained = await trainSegmenter(kept, { seed: 0, preset: TINY_PRESET });
+  const trained = await trainPipeline(kept, { seed: 0, preset: TINY_PRESET });
   // A patient the networks trained on: a model this small may find nothing on a new one, and the test is of the
   // page, not of the model.
   const test = cohort.patients.find((p) => p.id === trained.split.train[0]);
   const model = join(dir, 'model');
-  await writeFolder(model, await segmenterFolderFiles(trained));
+  await writeFolder(model, await pipelineFolderFiles(trained));
 
   const [edImage, esImage] = await Promise.all([test.frames.ED.image(), test.frames.ES.image()]);
   const cineData = new Int16Array(edImage.data.length * 2);

@@ -9,7 +9,7 @@ const { join, sep } = require('node:path');
 const { gunzipSync } = require('node:zlib');
 const { dice, MYOCARDIUM_LABELS, selectLabels } = require('@myoseg/core');
 const { readNifti } = require('@myoseg/datasets');
-const { initBackend, loadSegmenterFolder } = require('@myoseg/node');
+const { initBackend, loadPipelineFolder } = require('@myoseg/node');
 
 const ENTRIES = [
   '@myoseg/core',
@@ -28,12 +28,12 @@ async function main() {
   }
 
   const backend = await initBackend();
-  const model = await loadSegmenterFolder(modelDir);
+  const model = await loadPipelineFolder(modelDir);
   const read = (file) => readNifti(readFileSync(file), { name: file, gunzip: (b) => gunzipSync(b) });
   const image = read(imageFile);
   const labels = read(imageFile.replace(/\.nii(\.gz)?$/, '_gt.nii$1'));
   const z = Math.floor(image.shape[0] / 2);
-  const result = await model.segmenter.segment(image.volume.pick(z, null, null), {
+  const result = await model.pipeline.segment(image.volume.pick(z, null, null), {
     spacing: [image.spacing[1], image.spacing[2]],
   });
   const truth = selectLabels(labels.volume.pick(z, null, null), MYOCARDIUM_LABELS);

@@ -15,9 +15,12 @@ export function assertBox(what: string, box: Box): void {
   }
 }
 
+/** The paper's crop frame: a margin of 15 % of the region's larger side on each side of the square crop. */
+export const PAPER_FRAME = 0.15;
+
 /** Options of {@link squareCropBox}. */
 export interface SquareCropOptions {
-  /** Margin added on each side, as a fraction of the box's larger side (the method's 15 %: 0.15). */
+  /** Margin added on each side, as a fraction of the box's larger side (default {@link PAPER_FRAME}). */
   frame?: number;
   /** `[H, W]` of the image the box lies in; when given, the box must lie inside it. */
   imageShape?: readonly [number, number];
@@ -34,7 +37,7 @@ export interface SquareCropOptions {
  * @throws RangeError for an empty or non-integer box, a negative frame, or a box outside `imageShape`.
  */
 export function squareCropBox(box: Box, options: SquareCropOptions = {}): Box {
-  const { frame = 0.15, imageShape } = options;
+  const { frame = PAPER_FRAME, imageShape } = options;
   assertBox('squareCropBox', box);
   assertNumber('squareCropBox: frame', frame, 0);
   if (imageShape) {

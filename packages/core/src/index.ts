@@ -9,7 +9,7 @@ export {
   largestConnectedComponent,
 } from './components';
 export { type CropOptions, cropImage, pasteMask } from './crop';
-export { type SquareCropOptions, squareCropBox } from './crop-box';
+export { PAPER_FRAME, type SquareCropOptions, squareCropBox } from './crop-box';
 export { distanceTransform } from './distance-transform';
 export { InsufficientDataError, InvalidShapeError, ShapeMismatchError } from './errors';
 export { type BoundaryMode, gaussianBlur, gaussianKernel1d, gaussianKernel2d } from './gaussian';

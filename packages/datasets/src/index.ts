@@ -38,6 +38,7 @@ export {
 } from './filters/slice-filter';
 export type { Affine } from './nifti/affine';
 export type { NiftiData, NiftiDatatype } from './nifti/datatypes';
+export { crc32 } from './nifti/gzip';
 export type { NiftiHeader } from './nifti/header';
 export { type NiftiImage, type NiftiReadOptions, readNifti, readNiftiHeader } from './nifti/read';
 export { type NiftiWriteOptions, writeNifti } from './nifti/write';

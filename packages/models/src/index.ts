@@ -1,7 +1,48 @@
+// The root entry: building the networks, running the pipeline, model folders and scoring (inference).
+// Training lives in `@myoseg/models/training`, ONNX export in `/onnx`, WebAssembly kernels in `/kernels`.
 export * from './architecture';
 export * from './files';
-export * from './kernels';
-export * from './onnx';
-export * from './pipeline';
-export * from './training';
+export { cropAroundRegion, type RegionCrop, thresholdMap } from './pipeline/crop-region';
+export type { LabeledSlice } from './pipeline/labeled-slice';
+export {
+  type RegionTrack,
+  type RegionTrackOptions,
+  regionFromProbabilities,
+  regionTrack,
+  type SliceLocalization,
+} from './pipeline/localize';
+export {
+  MyocardiumPipeline,
+  type PipelineOptions,
+  type SegmentResult,
+  type SegmentTimings,
+  type VolumeResult,
+  type VolumeSegmentOptions,
+} from './pipeline/pipeline';
+export { prepareInput } from './pipeline/preprocess';
+export type { PipelinePreset, PresetName, StageSettings } from './pipeline/presets';
+export { type SegmentationStage, type TfStageOptions, tfStage } from './pipeline/stage';
+export type { PatientSplitIds, PipelineHistory, TrainedPipeline } from './pipeline/train-pipeline';
+export type { TrainedStage } from './pipeline/train-stage';
+export {
+  type FrameScore,
+  type LabeledVolume,
+  MYOCARDIUM_DENSITY_G_PER_ML,
+  scoreVolume,
+  summarizeFrames,
+  type VolumeScore,
+  type VolumeSummary,
+  type VolumeTable,
+} from './pipeline/volume-scores';
+export type { AugmentOptions, Normalization } from './training/data';
+export { ModelCardError } from './training/errors';
+export type { FineTuneResult } from './training/fine-tune';
+export {
+  type LoadedModel,
+  loadModel,
+  MODEL_CARD_VERSION,
+  type ModelCard,
+  parseModelCard,
+  saveModel,
+} from './training/model-io';
 export * from './weights';

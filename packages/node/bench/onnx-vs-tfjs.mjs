@@ -4,7 +4,8 @@
 // Uses the built packages: run `npx tsup` in packages/models and packages/node first, then
 //   node packages/node/bench/onnx-vs-tfjs.mjs [--runs 3] [--channels 3] [--threads N]
 import { parseArgs } from 'node:util';
-import { buildUNet, countParams, exportOnnx } from '@myoseg/models';
+import { buildUNet, countParams } from '@myoseg/models';
+import { exportOnnx } from '@myoseg/models/onnx';
 import { loadOnnxRuntime, ortStage } from '@myoseg/node';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';

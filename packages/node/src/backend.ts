@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { registerWasmTrainingKernels } from '@myoseg/models';
+import { registerWasmTrainingKernels } from '@myoseg/models/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { BackendUnavailableError } from './errors';
 

@@ -6,21 +6,19 @@ export {
   type InitBackendOptions,
   initBackend,
 } from './backend';
-export { type CliIo, EXIT } from './cli/io';
-export { main } from './cli/program';
 export { BackendUnavailableError, InputError } from './errors';
 export { recoverFolderAtomic, writeFolderAtomic } from './files/atomic';
-export { type OutputKind } from './files/output-folder';
 export { diskReader, fileHandler } from './files/model-files';
+export type { OutputKind } from './files/output-folder';
 export {
   type InferenceRuntime,
-  type LoadSegmenterFolderOptions,
-  loadSegmenterFolder,
-  type OnnxSegmenterFolder,
-  type SegmenterFolder,
-  saveSegmenterFolder,
-  type TfjsSegmenterFolder,
-} from './files/segmenter-folder';
+  type LoadPipelineFolderOptions,
+  loadPipelineFolder,
+  type OnnxPipelineFolder,
+  type PipelineFolder,
+  savePipelineFolder,
+  type TfjsPipelineFolder,
+} from './files/pipeline-folder';
 export * from './onnx';
 export * from './parallel';
 export * from './report';

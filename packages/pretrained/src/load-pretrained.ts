@@ -1,6 +1,6 @@
 import {
-  type LoadedSegmenter,
-  loadSegmenterFiles,
+  type LoadedPipeline,
+  loadPipelineFiles,
   ModelFolderError,
   type ReadFolderFile,
   sha256Hex,
@@ -72,15 +72,15 @@ function urlReader(baseUrl: string | URL, fetchFn: typeof globalThis.fetch): Rea
  * ```ts
  * import { loadPretrained } from '@myoseg/pretrained';
  * const model = await loadPretrained({ baseUrl: new URL('/models/myoseg/', location.href) });
- * const { mask } = await model.segmenter.segment(slice); // slice: ndarray [H, W]
+ * const { mask } = await model.pipeline.segment(slice); // slice: ndarray [H, W]
  * model.dispose();
  * ```
  */
-export async function loadPretrained(options: LoadPretrainedOptions): Promise<LoadedSegmenter> {
+export async function loadPretrained(options: LoadPretrainedOptions): Promise<LoadedPipeline> {
   const { baseUrl, read } = options;
   if ((baseUrl === undefined) === (read === undefined))
     throw new ModelFolderError('loadPretrained: give exactly one of baseUrl and read');
   const where = baseUrl !== undefined ? String(baseUrl) : '@myoseg/pretrained';
   const source = read ?? urlReader(baseUrl as string | URL, options.fetch ?? globalThis.fetch);
-  return loadSegmenterFiles(pretrainedReader(source, where), { where });
+  return loadPipelineFiles(pretrainedReader(source, where), { where });
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type LoadedSegmenter, loadSegmenterFiles } from '@myoseg/models';
+import { type LoadedPipeline, loadPipelineFiles } from '@myoseg/models';
 import { checkPretrainedManifest, pretrainedReader } from './load-pretrained';
 
 export { checkPretrainedManifest } from './load-pretrained';
@@ -35,11 +35,11 @@ export async function verifyPretrainedManifest(dir: string = pretrainedModelDir(
  * ```ts
  * import { loadPretrained } from '@myoseg/pretrained/node';
  * const model = await loadPretrained();
- * const result = await model.segmenter.segmentVolume(volume, { spacing: [10, 1.4, 1.4] });
+ * const result = await model.pipeline.segmentVolume(volume, { spacing: [10, 1.4, 1.4] });
  * model.dispose();
  * ```
  */
-export async function loadPretrained(dir: string = pretrainedModelDir()): Promise<LoadedSegmenter> {
+export async function loadPretrained(dir: string = pretrainedModelDir()): Promise<LoadedPipeline> {
   const read = async (path: string) => new Uint8Array(await readFile(join(dir, path)));
-  return loadSegmenterFiles(pretrainedReader(read, dir), { where: dir });
+  return loadPipelineFiles(pretrainedReader(read, dir), { where: dir });
 }

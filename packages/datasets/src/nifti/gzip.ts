@@ -8,7 +8,12 @@ const FCOMMENT = 16;
 
 let crcTables: Uint32Array[] | undefined;
 
-/** The CRC-32 (IEEE) of `bytes`, as gzip stores it (slicing-by-8: eight table lookups per eight bytes). */
+/**
+ * The CRC-32 (IEEE, polynomial 0xEDB88320) of `bytes`, as gzip and PNG store it (slicing-by-8: eight table lookups
+ * per eight bytes).
+ *
+ * @returns an unsigned 32-bit integer; 0 for empty input.
+ */
 export function crc32(bytes: Uint8Array): number {
   if (!crcTables) {
     const tables = Array.from({ length: 8 }, () => new Uint32Array(256));

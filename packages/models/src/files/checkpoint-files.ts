@@ -95,7 +95,7 @@ const list = (map: tf.NamedTensorMap, prefix: string, count: number, file: strin
   });
 
 /**
- * Reads a checkpoint written from {@link checkpointFiles} through `read` (see `loadSegmenterFiles`).
+ * Reads a checkpoint written from {@link checkpointFiles} through `read` (see `loadPipelineFiles`).
  *
  * @param where - the folder's name, for messages.
  * @throws {@link ModelFolderError} naming the file that is missing, malformed, short or of another version.

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { float16ModelFiles, toFloat16Bits } from './float16';
-import { loadSegmenterFiles, SEGMENTER_MANIFEST, segmenterFolderFiles } from './segmenter-folder';
+import { loadPipelineFiles, PIPELINE_MANIFEST, pipelineFolderFiles } from './pipeline-folder';
 import { disposePipeline, memoryReader, tinyPipeline } from './test-support';
 
 beforeAll(() => tf.setBackend('cpu'));
@@ -43,18 +43,18 @@ describe('toFloat16Bits', () => {
 describe('float16 model folders', () => {
   it('halve the weights, and tfjs loads them back within float16 rounding', async () => {
     const trained = tinyPipeline();
-    const full = await segmenterFolderFiles(trained);
-    const half = await segmenterFolderFiles(trained, { weights: 'float16' });
+    const full = await pipelineFolderFiles(trained);
+    const half = await pipelineFolderFiles(trained, { weights: 'float16' });
     const bytes = (f: Record<string, Uint8Array | string>, k: string) => (f[k] as Uint8Array).byteLength;
     for (const k of ['localizer/weights.bin', 'segmenter/weights.bin'])
       expect(bytes(half, k)).toBe(bytes(full, k) / 2);
     for (const k of ['localizer.onnx', 'segmenter.onnx'])
       expect(bytes(half, k)).toBeLessThan(0.6 * bytes(full, k));
-    expect(JSON.parse(half[SEGMENTER_MANIFEST] as string).files['localizer/weights.bin']).toMatch(
+    expect(JSON.parse(half[PIPELINE_MANIFEST] as string).files['localizer/weights.bin']).toMatch(
       /^[0-9a-f]{64}$/,
     );
 
-    const loaded = await loadSegmenterFiles(memoryReader(half));
+    const loaded = await loadPipelineFiles(memoryReader(half));
     const original = trained.localizerModel.getWeights();
     loaded.localizerModel.getWeights().forEach((w, i) => {
       const a = original[i].dataSync();

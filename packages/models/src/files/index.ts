@@ -1,26 +1,20 @@
-export {
-  CHECKPOINT_MANIFEST,
-  CHECKPOINT_VERSION,
-  checkpointFiles,
-  readCheckpointFiles,
-} from './checkpoint-files';
 export { ModelFolderError } from './errors';
 export { sha256Hex } from './integrity';
 export { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifacts';
-export { type ReadFolderFile, readFolderFile } from './read-file';
 export {
   type FixedSigmaRule,
-  type LoadedSegmenter,
-  loadSegmenterFiles,
+  type LoadedPipeline,
+  loadPipelineFiles,
   manifestReader,
   type NetworkShape,
+  PIPELINE_FOLDER_VERSION,
+  PIPELINE_MANIFEST,
+  type PipelineFolderOptions,
+  type PipelineManifest,
+  pipelineFolderFiles,
+  pipelineFromManifest,
   type RegressedSigma,
-  readSegmenterManifest,
-  SEGMENTER_FOLDER_VERSION,
-  SEGMENTER_MANIFEST,
-  type SegmenterFolderOptions,
-  type SegmenterManifest,
+  readPipelineManifest,
   type SigmaRule,
-  segmenterFolderFiles,
-  segmenterFromManifest,
-} from './segmenter-folder';
+} from './pipeline-folder';
+export { type ReadFolderFile, readFolderFile } from './read-file';

@@ -1,9 +1,9 @@
 import { fitSigmaRegression } from '@myoseg/core';
 import { buildUNet } from '../architecture/unet';
+import { MyocardiumPipeline } from '../pipeline/pipeline';
 import { resolvePreset } from '../pipeline/presets';
-import { MyocardiumSegmenter } from '../pipeline/segmenter';
 import { tfStage } from '../pipeline/stage';
-import type { TrainedPipeline } from '../pipeline/train-segmenter';
+import type { TrainedPipeline } from '../pipeline/train-pipeline';
 
 /** An untrained but complete pipeline (32² localizer, 24² segmenter): enough for save/load round trips. */
 export function tinyPipeline(): TrainedPipeline {
@@ -29,9 +29,9 @@ export function tinyPipeline(): TrainedPipeline {
   ]);
   const phase = { lrMax: [1e-3], fit: { history: [{ epoch: 0, loss: 0.5, lr: 1e-3 }], stoppedEarly: false } };
   return {
-    segmenter: new MyocardiumSegmenter({
+    pipeline: new MyocardiumPipeline({
       localizer: tfStage(localizerModel),
-      segmenter: tfStage(segmenterModel),
+      cropSegmenter: tfStage(segmenterModel),
       sigma,
     }),
     localizerModel,

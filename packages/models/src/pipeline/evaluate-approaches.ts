@@ -18,13 +18,8 @@ import { thresholdMap } from './crop-region';
 import type { LabeledSlice } from './labeled-slice';
 import { type PipelinePreset, resolvePreset } from './presets';
 import { tfStage } from './stage';
-import {
-  type PipelineProgress,
-  type TrainedPipeline,
-  type TrainSegmenterOptions,
-  trainSegmenter,
-  trainStage,
-} from './train-segmenter';
+import { type TrainedPipeline, type TrainPipelineOptions, trainPipeline } from './train-pipeline';
+import { type PipelineProgress, trainStage } from './train-stage';
 import {
   type FrameScore,
   type LabeledVolume,
@@ -148,7 +143,7 @@ export interface ApproachRow {
 
 /** Options of {@link evaluateApproaches}. */
 export interface EvaluateApproachesOptions
-  extends Pick<TrainSegmenterOptions, 'preset' | 'ratios' | 'trainer'> {
+  extends Pick<TrainPipelineOptions, 'preset' | 'ratios' | 'trainer'> {
   /** Seeded runs (split and training), default 1; the paper used 10. */
   runs?: number;
   /** Seed of run 0; run `r` uses `seed + r` (default 0). */
@@ -240,7 +235,7 @@ function summarize(entry: (typeof TABLE1)[number], scores: readonly SliceScore[]
 
 /**
  * Reproduces the paper's Table 1 on any annotated cohort: per seeded run, splits patients 60/20/20, trains the
- * two-step pipeline ({@link trainSegmenter}) and two whole-image baselines (a 4-class net whose myocardium is
+ * two-step pipeline ({@link trainPipeline}) and two whole-image baselines (a 4-class net whose myocardium is
  * taken, and a myocardium-only net) on the same training patients at the localizer's size, then scores the five
  * approaches on the held-out patients:
  * 1. no localization, all labels; 2. no localization, myocardium only (both resized back bilinearly, ≥ 0.5;
@@ -265,7 +260,7 @@ export async function evaluateApproaches(
   for (let run = 0; run < runs; run++) {
     const runSeed = seed + run;
     const progress = onProgress && ((p: PipelineProgress) => onProgress({ ...p, run }));
-    const trained = await trainSegmenter(slices, {
+    const trained = await trainPipeline(slices, {
       preset,
       seed: runSeed,
       ratios,
@@ -301,7 +296,7 @@ export async function evaluateApproaches(
     };
     const allLabels = await baseline('no-localization (all labels)', 'all');
     const myoOnly = await baseline('no-localization (myocardium)', 'myocardium');
-    const results = await trained.segmenter.segmentBatch(test.map((t) => t.s.image));
+    const results = await trained.pipeline.segmentBatch(test.map((t) => t.s.image));
 
     test.forEach(({ s, index }, k) => {
       const truth = selectLabels(s.mask, MYOCARDIUM_LABELS);
@@ -356,7 +351,7 @@ export async function evaluateApproaches(
     });
     for (const v of options.volumes ?? []) {
       if (!testIds.has(v.patientId)) continue;
-      const { mask } = await trained.segmenter.segmentVolume(v.image, { spacing: v.spacing });
+      const { mask } = await trained.pipeline.segmentVolume(v.image, { spacing: v.spacing });
       const truth = selectLabels(v.mask, MYOCARDIUM_LABELS);
       const meta = { patientId: v.patientId, group: v.group ?? 'unknown', phase: v.phase };
       volumeFrames.push({ run, ...meta, ...scoreVolume(mask, truth, v.spacing) });

@@ -1,7 +1,7 @@
 import { boundingBox } from '@myoseg/core';
 import { describe, expect, it } from 'vitest';
 import { syntheticSlices } from '../../test/synthetic-slices';
-import { localizerSamples, segmenterSamples } from './train-segmenter';
+import { localizerSamples, segmenterSamples } from './build-samples';
 
 describe('training pairs of the two stages', () => {
   const slices = syntheticSlices({ patients: 3, slicesPerPatient: 2, size: [60, 80], seed: 9 });
@@ -38,7 +38,7 @@ describe('balancedClassWeights', () => {
     const ndarray = (await import('ndarray')).default;
     const mask = ndarray(Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0]), [4, 4]);
     const image = ndarray(new Float32Array(16), [4, 4]);
-    const { balancedClassWeights } = await import('./train-segmenter');
+    const { balancedClassWeights } = await import('./build-samples');
     const w = balancedClassWeights([{ image, mask }], 3);
     expect(w[0]).toBe(1);
     expect(w[1]).toBeCloseTo(Math.sqrt(14 / 2), 12);

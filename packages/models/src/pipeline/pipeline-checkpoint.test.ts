@@ -8,7 +8,8 @@ import { registerWasmTrainingKernels } from '../kernels';
 import { TrainingOptionsError } from '../training/errors';
 import { disposePipelineCheckpoint } from './pipeline-checkpoint';
 import type { PresetOverride } from './presets';
-import { type PipelineProgress, type TrainedPipeline, trainSegmenter } from './train-segmenter';
+import { type TrainedPipeline, trainPipeline } from './train-pipeline';
+import type { PipelineProgress } from './train-stage';
 
 const PRESET: PresetOverride = {
   base: 'quick',
@@ -34,10 +35,10 @@ const dispose = (p: TrainedPipeline) => {
   p.segmenterModel.dispose();
 };
 
-describe('trainSegmenter checkpoints', () => {
+describe('trainPipeline checkpoints', () => {
   it('a run resumed from a saved checkpoint of either stage ends as the uninterrupted run', async () => {
     const saved: Record<string, Uint8Array | string>[] = [];
-    const reference = await trainSegmenter(slices, {
+    const reference = await trainPipeline(slices, {
       preset: PRESET,
       seed: 2,
       checkpoint: async (c) => void saved.push(await checkpointFiles(c)),
@@ -54,7 +55,7 @@ describe('trainSegmenter checkpoints', () => {
       const before = tf.memory().numTensors;
       const checkpoint = await readCheckpointFiles(memoryReader(files), 'ckpt');
       const events: PipelineProgress[] = [];
-      const resumed = await trainSegmenter(slices, {
+      const resumed = await trainPipeline(slices, {
         preset: PRESET,
         seed: 2,
         resume: checkpoint,
@@ -79,7 +80,7 @@ describe('trainSegmenter checkpoints', () => {
 
   it('refuses a checkpoint of another seed or preset, naming what differs', async () => {
     let files: Record<string, Uint8Array | string> | undefined;
-    const trained = await trainSegmenter(slices, {
+    const trained = await trainPipeline(slices, {
       preset: { ...PRESET, epochs: 1 },
       seed: 2,
       checkpoint: async (c) => {
@@ -88,14 +89,14 @@ describe('trainSegmenter checkpoints', () => {
     });
     dispose(trained);
     const checkpoint = await readCheckpointFiles(memoryReader(files ?? {}), 'ckpt');
-    await expect(trainSegmenter(slices, { preset: PRESET, seed: 5, resume: checkpoint })).rejects.toThrow(
+    await expect(trainPipeline(slices, { preset: PRESET, seed: 5, resume: checkpoint })).rejects.toThrow(
       /seed 2, this run has seed 5/,
     );
     await expect(
-      trainSegmenter(slices, { preset: { ...PRESET, batchSize: 4 }, seed: 2, resume: checkpoint }),
+      trainPipeline(slices, { preset: { ...PRESET, batchSize: 4 }, seed: 2, resume: checkpoint }),
     ).rejects.toThrow(TrainingOptionsError);
     await expect(
-      trainSegmenter(slices, { preset: { ...PRESET, batchSize: 4 }, seed: 2, resume: checkpoint }),
+      trainPipeline(slices, { preset: { ...PRESET, batchSize: 4 }, seed: 2, resume: checkpoint }),
     ).rejects.toThrow(/differs in batchSize/);
     disposePipelineCheckpoint(checkpoint);
   }, 60_000);

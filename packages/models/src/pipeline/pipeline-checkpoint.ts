@@ -5,10 +5,10 @@ import type { FineTuneResult } from '../training/fine-tune';
 import { disposeFineTuneCheckpoint, type FineTuneCheckpoint } from '../training/fine-tune-checkpoint';
 import { stableWeightOrder } from '../training/layer-groups';
 import type { PipelinePreset } from './presets';
-import type { PatientSplitIds } from './train-segmenter';
+import type { PatientSplitIds } from './train-pipeline';
 
 /**
- * Where a {@link trainSegmenter} run stands after a completed epoch: enough to resume it with the same result
+ * Where a {@link trainPipeline} run stands after a completed epoch: enough to resume it with the same result
  * as an uninterrupted run. Its tensors belong to whoever holds it ({@link disposePipelineCheckpoint}).
  */
 export interface PipelineCheckpoint {

@@ -1,7 +1,8 @@
+import { PAPER_FRAME } from '@myoseg/core';
 import type { AugmentOptions, Normalization } from '../training/data';
 import { checkPresetOverride, PresetError } from './preset-check';
 
-/** Everything that decides how {@link trainSegmenter} builds and trains the two networks. */
+/** Everything that decides how {@link trainPipeline} builds and trains the two networks. */
 export interface PipelinePreset {
   /** A name for logs and model cards. */
   name: string;
@@ -33,7 +34,7 @@ export interface PipelinePreset {
    * them, as a mirror swaps the ventricles' sides.
    */
   augment: AugmentOptions;
-  /** The crop's frame (the paper: 0.15). */
+  /** The crop's frame (the paper's: `PAPER_FRAME`, 0.15). */
   frame: number;
   /** Segmenter training crops are also taken around boxes moved by up to this fraction of their side. */
   cropJitter: number;
@@ -57,7 +58,7 @@ export interface PipelinePreset {
   largestComponent: boolean;
   /**
    * Segmenter passes after the first, each around the previous pass's myocardium (not in the paper; see
-   * `SegmenterOptions.refinePasses`).
+   * `PipelineOptions.refinePasses`).
    */
   refinePasses: number;
   /**
@@ -95,7 +96,7 @@ export const PAPER_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePres
   batchSize: 8,
   lrFindIterations: 100,
   augment: { flip: true, rotateDeg: 10 },
-  frame: 0.15,
+  frame: PAPER_FRAME,
   cropJitter: 0.05,
   jitterCopies: 1,
   zoomCopies: 0,
@@ -130,7 +131,7 @@ export const QUICK_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePres
   baseLr: 3e-3,
   lrFindIterations: 30,
   augment: { flip: false, rotateDeg: 15 },
-  frame: 0.15,
+  frame: PAPER_FRAME,
   cropJitter: 0.3,
   jitterCopies: 1,
   zoomCopies: 2,
@@ -163,7 +164,7 @@ export const STANDARD_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelineP
   baseLr: 3e-3,
   lrFindIterations: 30,
   augment: { flip: false, nnunet: true, domainRandomization: { probability: 0.5 } },
-  frame: 0.15,
+  frame: PAPER_FRAME,
   cropJitter: 0.3,
   jitterCopies: 1,
   zoomCopies: 1,

@@ -1,7 +1,7 @@
 import { dice, type Image2D } from '@myoseg/core';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { MyocardiumSegmenter } from './segmenter';
+import { MyocardiumPipeline } from './pipeline';
 import type { SegmentationStage } from './stage';
 import { oracle, slice } from './test-support';
 
@@ -35,9 +35,9 @@ function decoy(): Image2D {
 }
 
 const segmenterWith = (localizer: SegmentationStage) =>
-  new MyocardiumSegmenter({ localizer, segmenter: oracle([48, 48], 0.25, 0.75), sigma: 0 });
+  new MyocardiumPipeline({ localizer, cropSegmenter: oracle([48, 48], 0.25, 0.75), sigma: 0 });
 
-describe('MyocardiumSegmenter.segmentVolume: volume-consistent localization', () => {
+describe('MyocardiumPipeline.segmentVolume: volume-consistent localization', () => {
   it('a slice whose localizer map is a larger decoy elsewhere still gets the right box', async () => {
     const seg = segmenterWith(scriptedLocalizer((k, m) => (k === 2 ? decoy() : m)));
     const consistent = await seg.segmentVolume(stack());

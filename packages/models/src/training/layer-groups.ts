@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel, LayerVariable, layers } from '@tensorflow/tfjs-layers';
-import { unetLayerGroups } from '../architecture';
+import { unetLayerGroups } from '../architecture/layer-groups';
 import { TrainingOptionsError } from './errors';
 
 /** A model's layers split into groups, first encoder layers to decoder, as fastai's `splitter` splits them. */

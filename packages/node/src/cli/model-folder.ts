@@ -1,22 +1,32 @@
 import { ModelFolderError } from '@myoseg/models';
-import { loadSegmenterFolder, type SegmenterFolder } from '../files/segmenter-folder';
+import { PRETRAINED_MODEL, pretrainedModelDir, verifyPretrainedManifest } from '@myoseg/pretrained/node';
+import { loadPipelineFolder, type PipelineFolder } from '../files/pipeline-folder';
 import type { CliIo } from './io';
 import { runtimeOption } from './runtime-option';
 
 /**
  * Loads `--model DIR` for inference on `--runtime` (default `auto`: onnxruntime-node when installed and the folder
- * holds `.onnx` files, else tfjs) and says on stderr which runtime runs it and, if not onnxruntime, why. A folder
- * whose training stopped early is refused unless `allowIncomplete`.
+ * holds `.onnx` files, else tfjs) and says on stderr which runtime runs it and, if not onnxruntime, why. Without
+ * `--model`, the model of `@myoseg/pretrained` (its manifest's digest checked, then every file against it), said so
+ * on stderr. A folder whose training stopped early is refused unless `allowIncomplete`.
  *
- * @throws `ModelFolderError` for an incomplete folder (and as {@link loadSegmenterFolder}).
+ * @throws `ModelFolderError` for an incomplete or modified folder (and as {@link loadPipelineFolder}).
  */
 export async function loadModelForInference(
   io: CliIo,
-  dir: string,
+  model: string | undefined,
   runtime: string | undefined,
   options: { allowIncomplete?: boolean } = {},
-): Promise<SegmenterFolder> {
-  const loaded = await loadSegmenterFolder(dir, { runtime: runtimeOption(runtime) });
+): Promise<PipelineFolder> {
+  let dir = model;
+  if (dir === undefined) {
+    dir = pretrainedModelDir();
+    await verifyPretrainedManifest(dir);
+    io.err(
+      `model: @myoseg/pretrained ${PRETRAINED_MODEL.version} (no --model given; ${PRETRAINED_MODEL.preset} preset, trained on synthetic data only)`,
+    );
+  }
+  const loaded = await loadPipelineFolder(dir, { runtime: runtimeOption(runtime) });
   if (loaded.manifest.complete === false) {
     if (!options.allowIncomplete) {
       loaded.dispose();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { checkPresetOverride, PRESETS, type PresetName, type PresetOverride } from '@myoseg/models';
+import type { PresetName } from '@myoseg/models';
+import { checkPresetOverride, PRESETS, type PresetOverride } from '@myoseg/models/training';
 import { InputError } from '../errors';
 
 /**

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import { readNifti, writeNifti } from '@myoseg/datasets';
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSegmenterFolder } from '../files/segmenter-folder';
+import { loadPipelineFolder } from '../files/pipeline-folder';
 import { demoCommand } from './commands/demo';
 import { trainCommand } from './commands/train';
 import type { CliIo } from './io';
@@ -234,7 +234,7 @@ describe('myoseg CLI', () => {
     expect(stopped.err.join('\n')).toMatch(/interrupted: stopping after this batch/);
     expect(stopped.err.filter((l) => /\] epoch /.test(l)).length).toBeLessThan(epochsRun);
     expect(listeners).toHaveLength(0);
-    const loaded = await loadSegmenterFolder(target);
+    const loaded = await loadPipelineFolder(target);
     expect(loaded.manifest.preset.epochs).toBe(2);
     expect(loaded.manifest.complete).toBe(false);
     loaded.dispose();
@@ -249,7 +249,7 @@ describe('myoseg CLI', () => {
     expect(await main([...seg, '--allow-incomplete'], allowed.io)).toBe(0);
     expect(allowed.err.join('\n')).toMatch(/training stopped early/);
     // the complete model of the same command says so, and a second run replaces it (its own folder)
-    expect((await loadSegmenterFolder(join(dir, 'trained'))).manifest.complete).toBe(true);
+    expect((await loadPipelineFolder(join(dir, 'trained'))).manifest.complete).toBe(true);
   }, 120_000);
 
   it('segment keeps the input geometry as nibabel reads it (fixture: test/fixtures/segment)', async () => {

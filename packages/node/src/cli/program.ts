@@ -136,7 +136,7 @@ Examples:
     .command('segment')
     .description('segment NIfTI images (files, folders or an ACDC root) into <name>_myo.nii.gz masks')
     .argument('<inputs...>', 'NIfTI files or folders')
-    .requiredOption('--model <dir>', 'a trained model folder (from `myoseg demo`: ./myoseg-demo/model)')
+    .option('--model <dir>', 'a trained model folder (default: the pretrained model of @myoseg/pretrained)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--frames <list>', '4D inputs: comma-separated 0-based frames (default all)', (v) =>
       v.split(',').map((f) => {
@@ -159,7 +159,7 @@ Examples:
       'score a model folder on an ACDC-layout cohort: per frame over all slices, 3D Dice, HD95 and HD (mm), myocardial volume and mass, by group and phase; per slice, 2D Dice and HD95',
     )
     .requiredOption('--data <root>', 'ACDC root (training/ and testing/, or one of them)')
-    .requiredOption('--model <dir>', 'a trained model folder')
+    .option('--model <dir>', 'a trained model folder (default: the pretrained model of @myoseg/pretrained)')
     .option('--out <dir>', 'output folder', './myoseg-evaluation')
     .option(
       '--per-slice',

@@ -1,4 +1,4 @@
-import type { PipelineProgress } from '@myoseg/models';
+import type { PipelineProgress } from '@myoseg/models/training';
 import type { CliIo } from './io';
 
 const clock = (ms: number) => {

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { type Mask, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
 import type { SliceSample } from '@myoseg/datasets';
 import { writeFileAtomic } from '@myoseg/datasets/node';
-import type { ApproachesResult, SegmenterManifest, TrainedPipeline, VolumeSummary } from '@myoseg/models';
+import type { PipelineManifest, TrainedPipeline, VolumeSummary } from '@myoseg/models';
+import type { ApproachesResult } from '@myoseg/models/training';
 import { overlayPng, type RunReport, type WholeVolumeRow, writeReport } from '../report';
 import { toCsv } from './output';
 
@@ -23,8 +24,11 @@ export function formatTable1(result: ApproachesResult): string[] {
   return lines;
 }
 
-/** The whole-volume view's rows: all frames, then per phase and per group; NaN means become null. */
-function wholeVolumeRows(result: ApproachesResult): WholeVolumeRow[] {
+/**
+ * The whole-volume view's rows: all frames, then per phase and per group; NaN means become null. With `pretrained`,
+ * a last row `pretrained`: `@myoseg/pretrained`'s model on run 0's test frames.
+ */
+function wholeVolumeRows(result: ApproachesResult, pretrained?: VolumeSummary | null): WholeVolumeRow[] {
   const table = result.wholeVolume?.summary;
   if (!table) return [];
   const orNull = (x: number) => (Number.isFinite(x) ? x : null);
@@ -42,12 +46,13 @@ function wholeVolumeRows(result: ApproachesResult): WholeVolumeRow[] {
     row('all', table.all),
     ...Object.entries(table.byPhase).map(([k, v]) => row(k, v)),
     ...Object.entries(table.byGroup).map(([k, v]) => row(k, v)),
+    ...(pretrained ? [row('pretrained', pretrained)] : []),
   ];
 }
 
 /** The whole-volume view as text lines (none when the run scored no whole stacks). */
-export function formatWholeVolume(result: ApproachesResult): string[] {
-  const rows = wholeVolumeRows(result);
+export function formatWholeVolume(result: ApproachesResult, pretrained?: VolumeSummary | null): string[] {
+  const rows = wholeVolumeRows(result, pretrained);
   if (rows.length === 0) return [];
   const num = (x: number | null, digits: number) => (x === null ? '—' : x.toFixed(digits));
   return [
@@ -56,6 +61,7 @@ export function formatWholeVolume(result: ApproachesResult): string[] {
       (r) =>
         `  ${r.label.padEnd(4)} ${String(r.frames).padStart(4)} frames  Dice ${num(r.dice, 3)}  HD95 ${num(r.hd95Mm, 2)} mm  HD ${num(r.hdMm, 2)} mm  mass error ${num(r.massErrorG, 1)} g`,
     ),
+    ...(pretrained ? ['  (pretrained: @myoseg/pretrained on the same frames, for comparison)'] : []),
     "Table 1 above: the paper's reproduction view (2D, filtered slices).",
   ];
 }
@@ -84,13 +90,15 @@ function groupDice(result: ApproachesResult): Record<string, number[]> {
 export interface RunOutputsInput {
   result: ApproachesResult;
   trained: TrainedPipeline;
-  manifest: SegmenterManifest;
+  manifest: PipelineManifest;
   slices: readonly SliceSample[];
   /** The saved pipeline's full-size masks of run 0's test slices, by slice index. */
   masks: ReadonlyMap<number, Mask>;
   timings: Record<string, number>;
   backend: string;
   cohort: { patients: number; slices: number; kept: number; removedBy: Record<string, number> };
+  /** `@myoseg/pretrained`'s model on run 0's test frames, for comparison (null or absent: no line). */
+  pretrained?: VolumeSummary | null;
 }
 
 /** The best, median and worst test slices of the full method (run 0), by Dice. */
@@ -157,8 +165,8 @@ export function buildRunReport(input: RunOutputsInput): {
     ...(result.wholeVolume
       ? {
           wholeVolume: {
-            description: `The full method (volume-consistent localization) on the held-out patients' whole ED and ES stacks: ${result.wholeVolume.summary.all.frames} frames, every slice with ground truth, scored in 3D with the slice gap.`,
-            rows: wholeVolumeRows(result),
+            description: `The full method (volume-consistent localization) on the held-out patients' whole ED and ES stacks: ${result.wholeVolume.summary.all.frames} frames, every slice with ground truth, scored in 3D with the slice gap.${input.pretrained ? " The last row, 'pretrained', is @myoseg/pretrained's model on run 0's test frames, for comparison." : ''}`,
+            rows: wholeVolumeRows(result, input.pretrained),
           },
         }
       : {}),

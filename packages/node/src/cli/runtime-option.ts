@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import type { InferenceRuntime } from '../files/segmenter-folder';
+import type { InferenceRuntime } from '../files/pipeline-folder';
 
 /** The values of `--runtime`, for inference and training alike. */
 const RUNTIMES: readonly InferenceRuntime[] = ['auto', 'onnxruntime', 'tfjs'];

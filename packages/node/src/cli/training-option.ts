@@ -1,12 +1,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  type PresetName,
-  type PresetOverride,
-  resolvePreset,
-  type StageTrainerFactory,
-} from '@myoseg/models';
+import type { PresetName } from '@myoseg/models';
+import { type PresetOverride, resolvePreset, type StageTrainerFactory } from '@myoseg/models/training';
 import type { BackendReport } from '../backend';
 import { InputError } from '../errors';
 import { createOrtTrainer } from '../onnx/ort-trainer';

@@ -3,12 +3,12 @@ import { type Image2D, type NumericNdArray, resize } from '@myoseg/core';
 import { synthesizePatient } from '@myoseg/datasets';
 import {
   buildUNet,
-  exportOnnx,
-  MyocardiumSegmenter,
+  MyocardiumPipeline,
   type SegmentationStage,
   type TfStageOptions,
   tfStage,
 } from '@myoseg/models';
+import { exportOnnx } from '@myoseg/models/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import ndarray from 'ndarray';
@@ -143,7 +143,7 @@ function recorded(stage: SegmentationStage): SegmentationStage & { maps: Image2D
   };
 }
 
-describe('MyocardiumSegmenter on ortStages', () => {
+describe('MyocardiumPipeline on ortStages', () => {
   it('gives the masks it gives on tfStages', async () => {
     const localizer = tinyUNet([48, 48], 1, 2, 13);
     const segmenter = tinyUNet([32, 32], 1, 2, 14);
@@ -153,7 +153,7 @@ describe('MyocardiumSegmenter on ortStages', () => {
     const ortStages = await Promise.all([localizer, segmenter].map((m) => ortStage(exportOnnx(m))));
     const onOrt = ortStages.map(recorded);
     const make = ([loc, seg]: SegmentationStage[]) =>
-      new MyocardiumSegmenter({ localizer: loc, segmenter: seg, sigma: 1 });
+      new MyocardiumPipeline({ localizer: loc, cropSegmenter: seg, sigma: 1 });
     const expected = await make(tfStages).segmentBatch(images);
     const got = await make(onOrt).segmentBatch(images);
 

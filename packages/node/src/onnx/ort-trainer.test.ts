@@ -1,6 +1,6 @@
+import { buildUNet } from '@myoseg/models';
 import {
   AdamW,
-  buildUNet,
   diceCrossEntropyLoss,
   freeze,
   type SegmentationBatch,
@@ -9,7 +9,7 @@ import {
   trainableParameters,
   trainBatch,
   unetLayerGroups,
-} from '@myoseg/models';
+} from '@myoseg/models/training';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';

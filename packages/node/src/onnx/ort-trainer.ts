@@ -1,11 +1,6 @@
 import { availableParallelism } from 'node:os';
-import {
-  applyGradients,
-  exportTrainingOnnx,
-  type TrainBatch,
-  type TrainingGraphs,
-  toConvWeight,
-} from '@myoseg/models';
+import { exportTrainingOnnx, type TrainingGraphs, toConvWeight } from '@myoseg/models/onnx';
+import { applyGradients, type TrainBatch } from '@myoseg/models/training';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { OnnxStageError } from './errors';
@@ -44,7 +39,7 @@ interface StepSessions {
  * the parameters' gradients, `applyGradients` updates the model's variables, and BatchNorm's running statistics
  * move as tfjs moves them. A step equals `trainBatch`'s up to float rounding; the weights stay in the tfjs model, so
  * checkpoints, freezing and the rest of training work as before. Pass `trainer.trainBatch` as the `trainBatch`
- * option of `fitOneCycle`, `fineTune` or `lrFind`, or `() => createOrtTrainer(model)` as `trainSegmenter`'s
+ * option of `fitOneCycle`, `fineTune` or `lrFind`, or `() => createOrtTrainer(model)` as `trainPipeline`'s
  * `trainer`.
  *
  * @throws {@link OnnxStageError} when onnxruntime-node is not installed or cannot load the graphs; the graphs'

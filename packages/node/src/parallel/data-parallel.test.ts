@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildUNet } from '@myoseg/models';
 import {
   AdamW,
-  buildUNet,
   diceCrossEntropyLoss,
   fitOneCycle,
   type LayerGroups,
@@ -13,7 +13,7 @@ import {
   trainableParameters,
   trainBatch,
   unetLayerGroups,
-} from '@myoseg/models';
+} from '@myoseg/models/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import fc from 'fast-check';

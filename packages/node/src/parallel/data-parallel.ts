@@ -6,7 +6,7 @@ import {
   stableWeightOrder,
   type TrainBatch,
   trainBatch,
-} from '@myoseg/models';
+} from '@myoseg/models/training';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { CONTROL, CONTROL_WORDS, fail, publish, waitAtLeast } from './barrier';

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { StageTrainerFactory } from '@myoseg/models';
+import type { StageTrainerFactory } from '@myoseg/models/training';
 import type { BackendChoice } from '../backend';
 import { createDataParallelTrainer, type DataParallelOptions } from './data-parallel';
 import { DataParallelError } from './errors';
@@ -21,7 +21,7 @@ export function defaultTrainingThreads(backend: BackendChoice, batchSize: number
 }
 
 /**
- * The `trainer` option of `trainSegmenter` and `evaluateApproaches` for `threads` threads: every network they
+ * The `trainer` option of `trainPipeline` and `evaluateApproaches` for `threads` threads: every network they
  * train gets its own {@link createDataParallelTrainer}, stopped when that network is done. `undefined` for one
  * thread (each step then runs on the calling thread).
  *

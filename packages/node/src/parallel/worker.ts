@@ -1,10 +1,6 @@
 import { isMainThread, parentPort } from 'node:worker_threads';
-import {
-  computeGradients,
-  registerUNetLayers,
-  stableWeightOrder,
-  type TrainableParameter,
-} from '@myoseg/models';
+import { registerUNetLayers } from '@myoseg/models';
+import { computeGradients, stableWeightOrder, type TrainableParameter } from '@myoseg/models/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '../backend';

@@ -4,10 +4,8 @@ export { ReportFormatError, readRunReport } from './read-run-report';
 export { renderReportHtml } from './render-html';
 export type {
   DiceDistribution,
-  DiceStats,
   FixedSigma,
-  GroupDice,
-  Hd95Summary,
+  ReportHd95,
   ReportPreset,
   ReportSigma,
   ReportSlice,

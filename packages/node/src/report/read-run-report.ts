@@ -1,6 +1,6 @@
 import { MyosegError } from '@myoseg/core';
+import type { DiceSummary } from '@myoseg/models/training';
 import type {
-  DiceStats,
   ReportSigma,
   ReportSlice,
   RunReport,
@@ -77,7 +77,7 @@ function readers(source: string) {
   const scalar = (v: unknown, field: string): string | number | boolean =>
     typeof v === 'string' || typeof v === 'boolean' ? v : number(v, field);
   const dice = (v: unknown, field: string): number => number(v, field, 0, 1);
-  const diceStats = (v: unknown, field: string): DiceStats => {
+  const diceStats = (v: unknown, field: string): DiceSummary => {
     const o = object(v, field);
     return {
       mean: dice(o.mean, `${field}.mean`),

@@ -1,3 +1,4 @@
+import { sigmaRegressionFromJSON } from '@myoseg/core';
 import { escapeHtml as esc } from './escape';
 import { readRunReport } from './read-run-report';
 import type {
@@ -89,7 +90,8 @@ function sigmaFormula(sigma: ReportSigma): string {
 
 function sigmaAt(sigma: ReportSigma): (width: number) => number {
   if ('fixed' in sigma) return () => sigma.fixed;
-  return (w) => Math.min(sigma.range[1], Math.max(sigma.range[0], sigma.slope * w + sigma.intercept));
+  const regression = sigmaRegressionFromJSON(sigma); // the pipeline's own rule, not a second formula
+  return (w) => regression.predict(w);
 }
 
 function header(report: RunReport): string {
@@ -184,7 +186,7 @@ function table1Section(rows: readonly Table1Row[]): string {
     `<table><thead><tr class="group"><th></th><th colspan="3">this run (Dice)</th><th colspan="3">paper (Dice)</th><th></th><th colspan="3">HD95 (mm)</th></tr>
 <tr><th>approach</th><th>mean</th><th>min</th><th>max</th><th>mean</th><th>min</th><th>max</th><th>Δ mean</th><th>median</th><th>mean</th><th>∞</th></tr></thead>
 <tbody>${body}</tbody></table>
-<p class="caption">Δ = this run's mean Dice − the paper's. HD95 statistics over slices with a finite distance; ∞ counts slices where one mask is empty and the other is not.</p>
+<p class="caption">Δ = this run's mean Dice − the paper's. HD95: the median over every scored slice (∞ ones included, so it is ∞ when more than half are), the mean over the slices with a finite distance; ∞ counts slices where one mask is empty and the other is not.</p>
 ${groups.length ? `<h3>Mean Dice per group <span class="muted">(slices)</span></h3><table><thead><tr><th>approach</th>${groups.map((g) => `<th>${esc(g)}</th>`).join('')}</tr></thead><tbody>${groupBody}</tbody></table>` : ''}`,
   );
 }

@@ -1,46 +1,23 @@
 import type { SigmaRegressionJSON, SigmaSample } from '@myoseg/core';
+import type { ApproachRow, DiceSummary, Hd95Summary } from '@myoseg/models/training';
 
-/** Mean, minimum and maximum of a set of Dice scores (each in [0, 1]). */
-export interface DiceStats {
-  /** Mean Dice. */
-  mean: number;
-  /** Lowest Dice. */
-  min: number;
-  /** Highest Dice. */
-  max: number;
-}
+/**
+ * An approach's HD95 summary in mm as a report holds it: `ApproachRow['hd95Mm']` (median over every scored slice,
+ * +∞ ones included; mean over the slices with a finite distance), with a value that JSON cannot hold (+∞, or no
+ * finite slice) as null.
+ */
+export type ReportHd95 = { [K in keyof Hd95Summary]: K extends 'infinite' ? number : number | null };
 
-/** Summary of the 95th-percentile Hausdorff distances of one approach, in mm. */
-export interface Hd95Summary {
-  /** Median over the slices with a finite distance; null when there is none. */
-  median: number | null;
-  /** Mean over the slices with a finite distance; null when there is none. */
-  mean: number | null;
-  /** Number of slices whose distance is infinite (one mask empty, the other not). */
-  infinite: number;
-}
-
-/** One row of Table 1: an approach's Dice beside the paper's, its HD95, and its Dice per patient group. */
-export interface Table1Row {
-  /** The approach, e.g. `"localization, original size + Gaussian blur"`. */
-  label: string;
-  /** Dice over the evaluated slices (and runs). */
-  dice: DiceStats;
+/**
+ * One row of Table 1 in a report: `evaluateApproaches`' {@link ApproachRow} (its label, Dice, per-group Dice and
+ * HD95), with the paper's numbers null where the paper has none.
+ */
+export type Table1Row = Pick<ApproachRow, 'label' | 'dice' | 'perGroup'> & {
   /** The paper's Table 1 numbers for this approach; null when the paper has none. */
-  paper: DiceStats | null;
+  paper: DiceSummary | null;
   /** HD95 in mm. */
-  hd95Mm: Hd95Summary;
-  /** Mean Dice and slice count per group (`NOR`, `MINF`, `DCM`, `HCM`, `RV`, …). */
-  perGroup: Record<string, GroupDice>;
-}
-
-/** Mean Dice of one patient group and the number of slices it is taken over. */
-export interface GroupDice {
-  /** Mean Dice in [0, 1]. */
-  mean: number;
-  /** Number of slices (times runs). */
-  n: number;
-}
+  hd95Mm: ReportHd95;
+};
 
 /** One row of the whole-volume table: means over a set of frames (all, one phase or one group). */
 export interface WholeVolumeRow {

@@ -1,19 +1,16 @@
 import { join, resolve } from 'node:path';
 import { filterSlices, type SliceSample, toCohortSlices } from '@myoseg/datasets';
 import { loadAcdc, synthesizeAcdc, writeFileAtomic } from '@myoseg/datasets/node';
-import {
-  type ApproachesResult,
-  evaluateApproaches,
-  type PresetOverride,
-  type TrainedPipeline,
-} from '@myoseg/models';
+import type { TrainedPipeline } from '@myoseg/models';
+import { type ApproachesResult, evaluateApproaches, type PresetOverride } from '@myoseg/models/training';
 import { initBackend } from '../../backend';
 import { checkRunFolder, markRunFolder } from '../../files/output-folder';
-import { saveSegmenterFolder } from '../../files/segmenter-folder';
+import { savePipelineFolder } from '../../files/pipeline-folder';
 import { frameStacks } from '../frame-stacks';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
 import { presetOption } from '../preset-option';
+import { scorePretrained } from '../pretrained-comparison';
 import { progressPrinter } from '../progress';
 import { buildRunReport, formatTable1, formatWholeVolume, scoresCsv } from '../run-outputs';
 import { trainingOption } from '../training-option';
@@ -87,8 +84,9 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   let saved: TrainedPipeline | undefined;
   const modelDir = join(out, 'model');
   const spacing = new Map(cohort.patients.map((p) => [p.id, p.spacing]));
+  const volumes = frameStacks(samples, (id) => spacing.get(id) as [number, number, number]);
   const result: ApproachesResult = await evaluateApproaches(filtered.kept, {
-    volumes: frameStacks(samples, (id) => spacing.get(id) as [number, number, number]),
+    volumes,
     preset,
     runs: options.runs,
     seed: options.seed,
@@ -96,12 +94,18 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
     onProgress: progressPrinter(io, { json: options.json }),
     onTrained: async (trained, run) => {
       if (run !== 0) return;
-      await saveSegmenterFolder(modelDir, trained);
+      await savePipelineFolder(modelDir, trained);
       saved = trained;
     },
   });
   lap('train + evaluate (ms)', t0);
   if (!saved) throw new Error('demo: no pipeline was trained');
+  const testIds = new Set(saved.split.validation);
+  const pretrained = await scorePretrained(
+    io,
+    volumes.filter((v) => testIds.has(v.patientId)),
+    options.runtime,
+  );
 
   // reload what was saved: the folder must work on its own
   t0 = performance.now();
@@ -109,7 +113,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   const byIndex = (i: number): SliceSample => filtered.kept[i];
   const testIndices = [...new Set(result.scores.filter((s) => s.run === 0).map((s) => s.index))];
   const tInfer = performance.now();
-  const masks = await loaded.segmenter.segmentBatch(testIndices.map((i) => byIndex(i).image));
+  const masks = await loaded.pipeline.segmentBatch(testIndices.map((i) => byIndex(i).image));
   const msPerSlice = (performance.now() - tInfer) / Math.max(1, testIndices.length);
   timings['inference per slice (ms)'] = msPerSlice;
   const report = buildRunReport({
@@ -120,6 +124,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
     masks: new Map(testIndices.map((i, k) => [i, masks[k].mask])),
     timings,
     backend: `${backend.choice}; ${training.describe}; inference on ${loaded.runtime}`,
+    pretrained,
     cohort: {
       patients: cohort.patients.length,
       slices: samples.length,
@@ -137,7 +142,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   if (options.json)
     io.out(JSON.stringify({ out, rows: result.rows, wholeVolume: result.wholeVolume?.summary, timings }));
   else {
-    for (const line of [...formatTable1(result), ...formatWholeVolume(result)]) io.out(line);
+    for (const line of [...formatTable1(result), ...formatWholeVolume(result, pretrained)]) io.out(line);
     io.out(
       `inference: ${msPerSlice.toFixed(1)} ms per slice; total ${(timings['total (ms)'] / 1000).toFixed(0)} s`,
     );

@@ -4,7 +4,7 @@ import { type AcdcPatient, filterSlices, toSlices } from '@myoseg/datasets';
 import { loadAcdc, writeFileAtomic } from '@myoseg/datasets/node';
 import {
   type FrameScore,
-  type MyocardiumSegmenter,
+  type MyocardiumPipeline,
   scoreVolume,
   summarizeFrames,
   type VolumeSummary,
@@ -36,8 +36,8 @@ export interface EvaluatedSlice {
 export interface EvaluateOptions {
   /** ACDC root (or one subset folder). */
   data: string;
-  /** A trained model folder. */
-  model: string;
+  /** A trained model folder (default: `@myoseg/pretrained`'s). */
+  model?: string;
   /** Output folder. */
   out: string;
   /** Segment each slice on its own (the paper's path) instead of localizing each stack as a whole. */
@@ -58,7 +58,7 @@ export interface EvaluateOptions {
  */
 async function evaluatePatient(
   patient: AcdcPatient,
-  segmenter: MyocardiumSegmenter,
+  segmenter: MyocardiumPipeline,
   options: Pick<EvaluateOptions, 'perSlice' | 'filtered'>,
 ) {
   const samples = await toSlices(patient, { labels: 'all' });
@@ -125,7 +125,7 @@ export async function evaluateCommand(io: CliIo, options: EvaluateOptions): Prom
     for (const [i, patient] of cohort.patients.entries()) {
       io.status(`[evaluate] ${i + 1}/${cohort.patients.length} ${patient.id}`);
       try {
-        const r = await evaluatePatient(patient, loaded.segmenter, options);
+        const r = await evaluatePatient(patient, loaded.pipeline, options);
         slices.push(...r.slices);
         frames.push(...r.frames);
       } catch (e) {

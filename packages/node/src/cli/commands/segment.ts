@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type NiftiImage, readNifti, writeNifti } from '@myoseg/datasets';
 import { writeFileAtomic } from '@myoseg/datasets/node';
-import type { MyocardiumSegmenter } from '@myoseg/models';
+import type { MyocardiumPipeline } from '@myoseg/models';
 import ndarray from 'ndarray';
 import { initBackend } from '../../backend';
 import { InputError } from '../../errors';
@@ -14,8 +14,8 @@ import { ensureOutputFolder } from '../output';
 
 /** Options of `myoseg segment`. */
 export interface SegmentOptions {
-  /** The trained model folder. */
-  model: string;
+  /** The trained model folder (default: `@myoseg/pretrained`'s). */
+  model?: string;
   /** Output folder. */
   out: string;
   /** 4D inputs: which time frames (0-based); default all. */
@@ -96,7 +96,7 @@ function volumesOf(file: string, image: NiftiImage, frames: readonly number[] | 
 }
 
 /** Segments every slice of one file and writes `<name>_myo.nii.gz` (and overlays); returns the outputs. */
-async function segmentFile(file: string, segmenter: MyocardiumSegmenter, options: SegmentOptions) {
+async function segmentFile(file: string, segmenter: MyocardiumPipeline, options: SegmentOptions) {
   const image = readNifti(await readFile(file), { name: file, gunzip: (b) => gunzipSync(b) });
   assertNotLabels(file, image);
   const outputs: { file: string; slices: number; found: number; volumeMl?: number }[] = [];
@@ -168,7 +168,7 @@ export async function segmentCommand(
     for (const [i, file] of files.entries()) {
       io.status(`[segment] ${i + 1}/${files.length} ${basename(file)}`);
       try {
-        done.push(...(await segmentFile(file, loaded.segmenter, options)));
+        done.push(...(await segmentFile(file, loaded.pipeline, options)));
       } catch (e) {
         failed.push({ file, error: (e as Error).message });
         io.err(`failed: ${(e as Error).message}`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSegmenterFolder } from '../../files/segmenter-folder';
+import { loadPipelineFolder } from '../../files/pipeline-folder';
 import { loadOnnxRuntime } from '../../onnx/runtime';
 
 const ort = await loadOnnxRuntime();
@@ -71,7 +71,7 @@ function waitForLines(child: ChildProcess, pattern: RegExp, count: number): Prom
 }
 
 const weightsOf = async (folder: string) => {
-  const loaded = await loadSegmenterFolder(folder, { runtime: 'tfjs' });
+  const loaded = await loadPipelineFolder(folder, { runtime: 'tfjs' });
   const w = [loaded.localizerModel, loaded.segmenterModel].map((m) =>
     m.getWeights().map((t) => Array.from(t.dataSync())),
   );

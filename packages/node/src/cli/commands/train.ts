@@ -1,23 +1,23 @@
 import { rm } from 'node:fs/promises';
 import { filterSlices, toCohortSlices } from '@myoseg/datasets';
 import { loadAcdc } from '@myoseg/datasets/node';
+import type { PresetName } from '@myoseg/models';
 import {
   checkpointFiles,
   disposePipelineCheckpoint,
   type PipelineCheckpoint,
-  type PresetName,
   type PresetOverride,
   readCheckpointFiles,
   type StageTrainerFactory,
   type TrainingCallback,
-  trainSegmenter,
-} from '@myoseg/models';
+  trainPipeline,
+} from '@myoseg/models/training';
 import { initBackend } from '../../backend';
 import { InputError } from '../../errors';
 import { recoverFolderAtomic, writeFolderAtomic } from '../../files/atomic';
 import { diskReader } from '../../files/model-files';
 import { checkOutputFolder, checkRunFolder } from '../../files/output-folder';
-import { saveSegmenterFolder } from '../../files/segmenter-folder';
+import { savePipelineFolder } from '../../files/pipeline-folder';
 import type { CliIo } from '../io';
 import { presetOption } from '../preset-option';
 import { progressPrinter } from '../progress';
@@ -138,7 +138,7 @@ async function train(
   interrupt.on(onInterrupt);
   try {
     const t0 = performance.now();
-    const trained = await trainSegmenter(slices, {
+    const trained = await trainPipeline(slices, {
       preset,
       seed: options.seed,
       onProgress: progressPrinter(io, options),
@@ -151,7 +151,7 @@ async function train(
           io.err(`checkpoint: ${c.stage} ${c.current.phase} epoch ${c.current.epoch} → ${checkpointDir}`);
       },
     });
-    await saveSegmenterFolder(options.out, trained, { complete: !interrupted, weights: options.weights });
+    await savePipelineFolder(options.out, trained, { complete: !interrupted, weights: options.weights });
     trained.localizerModel.dispose();
     trained.segmenterModel.dispose();
     if (!interrupted) await rm(checkpointDir, { recursive: true, force: true });

@@ -8,7 +8,8 @@ import { registerWasmTrainingKernels } from '../kernels';
 import { type StageTrainerFactory, trainBatch } from '../training/train-step';
 import { evaluateApproaches, TABLE1 } from './evaluate-approaches';
 import type { PresetOverride } from './presets';
-import { type PipelineProgress, trainSegmenter } from './train-segmenter';
+import { trainPipeline } from './train-pipeline';
+import type { PipelineProgress } from './train-stage';
 
 /** Tiny U-Nets at 32² and 24², trainable in seconds on wasm. */
 const TINY_PRESET: PresetOverride = {
@@ -26,11 +27,11 @@ beforeAll(async () => {
   await tf.setBackend('wasm');
 });
 
-describe('trainSegmenter (tiny models, tiny cohort)', () => {
+describe('trainPipeline (tiny models, tiny cohort)', () => {
   it('trains both stages, fits σ from data, and segments held-out slices without leaking tensors (200 calls)', async () => {
     const slices = syntheticSlices({ patients: 10, slicesPerPatient: 3, size: [48, 56], seed: 1 });
     const events: PipelineProgress[] = [];
-    const trained = await trainSegmenter(slices, {
+    const trained = await trainPipeline(slices, {
       preset: { ...TINY_PRESET, epochs: 12 },
       seed: 3,
       onProgress: (p) => events.push(p),
@@ -48,12 +49,12 @@ describe('trainSegmenter (tiny models, tiny cohort)', () => {
 
     const held = slices.filter((s) => trained.split.validation.includes(s.patientId));
     const before = tf.memory().numTensors;
-    const results = await trained.segmenter.segmentBatch(held.map((s) => s.image));
+    const results = await trained.pipeline.segmentBatch(held.map((s) => s.image));
     expect(tf.memory().numTensors).toBe(before);
     // 200 calls, each the localizer and three segmenter passes (quick's refinement): not one tensor left behind
-    for (let i = 0; i < 200; i++) await trained.segmenter.segment(held[i % held.length].image);
+    for (let i = 0; i < 200; i++) await trained.pipeline.segment(held[i % held.length].image);
     expect(tf.memory().numTensors).toBe(before);
-    expect(trained.segmenter.refinePasses).toBe(2);
+    expect(trained.pipeline.refinePasses).toBe(2);
     const scores = results.map((r, i) => dice(r.mask, selectLabels(held[i].mask, MYOCARDIUM_LABELS)));
     expect(results[0].mask.shape).toEqual([48, 56]);
     // tiny nets, few epochs: learning must be real, not perfect

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposePipeline, tinyPipeline } from '../../../models/src/files/test-support';
 import { BackendUnavailableError } from '../errors';
 import { writeFolderAtomic } from './atomic';
-import { loadSegmenterFolder, saveSegmenterFolder } from './segmenter-folder';
+import { loadPipelineFolder, savePipelineFolder } from './pipeline-folder';
 
 let dir: string;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ describe('segmenter folders', () => {
   it('writes the folder on disk and loads it back with the same weights', async () => {
     const trained = tinyPipeline();
     const target = join(dir, 'model');
-    await saveSegmenterFolder(target, trained, { onnx: false });
+    await savePipelineFolder(target, trained, { onnx: false });
     expect((await readdir(target)).sort()).toEqual([
       '.myoseg-output.json',
       'localizer',
@@ -31,7 +31,7 @@ describe('segmenter folders', () => {
       'segmenter',
     ]);
     expect((await readdir(join(target, 'segmenter'))).sort()).toEqual(['model.json', 'weights.bin']);
-    const loaded = await loadSegmenterFolder(target, { runtime: 'tfjs' });
+    const loaded = await loadPipelineFolder(target, { runtime: 'tfjs' });
     const weights = (m: typeof trained.segmenterModel) => m.getWeights().map((w) => Array.from(w.dataSync()));
     expect(weights(loaded.segmenterModel)).toEqual(weights(trained.segmenterModel));
     expect(loaded.manifest.split).toEqual(trained.split);
@@ -42,7 +42,7 @@ describe('segmenter folders', () => {
   it('runs on onnxruntime-node when it can: the same masks as on tfjs', async () => {
     const trained = tinyPipeline();
     const target = join(dir, 'both');
-    await saveSegmenterFolder(target, trained);
+    await savePipelineFolder(target, trained);
     expect((await readdir(target)).sort()).toEqual([
       '.myoseg-output.json',
       'localizer',
@@ -51,16 +51,16 @@ describe('segmenter folders', () => {
       'segmenter',
       'segmenter.onnx',
     ]);
-    const ort = await loadSegmenterFolder(target);
-    const tfjs = await loadSegmenterFolder(target, { runtime: 'tfjs' });
+    const ort = await loadPipelineFolder(target);
+    const tfjs = await loadPipelineFolder(target, { runtime: 'tfjs' });
     expect(ort.runtime).toBe('onnxruntime-node');
     expect(ort.runtimeNote).toMatch(/^onnxruntime-node 1\.\d+\.\d+, \d+ threads$/);
     const img = ndarray(
       Float32Array.from({ length: 40 * 44 }, (_, i) => Math.sin(i / 9) + Math.cos(i / 31)),
       [40, 44],
     );
-    const [a] = await ort.segmenter.localizer.predict([img.hi(32, 32)]);
-    const [b] = await tfjs.segmenter.localizer.predict([img.hi(32, 32)]);
+    const [a] = await ort.pipeline.localizer.predict([img.hi(32, 32)]);
+    const [b] = await tfjs.pipeline.localizer.predict([img.hi(32, 32)]);
     for (let i = 0; i < a.size; i++) expect(a.data[i]).toBeCloseTo(b.data[i], 5);
     ort.dispose();
     tfjs.dispose();
@@ -70,17 +70,17 @@ describe('segmenter folders', () => {
   it('float16 weights run on onnxruntime-node and on tfjs, both within float16 rounding of float32', async () => {
     const trained = tinyPipeline();
     const target = join(dir, 'half');
-    await saveSegmenterFolder(target, trained, { weights: 'float16' });
-    const ort = await loadSegmenterFolder(target);
-    const tfjs = await loadSegmenterFolder(target, { runtime: 'tfjs' });
+    await savePipelineFolder(target, trained, { weights: 'float16' });
+    const ort = await loadPipelineFolder(target);
+    const tfjs = await loadPipelineFolder(target, { runtime: 'tfjs' });
     expect(ort.runtime).toBe('onnxruntime-node');
     const img = ndarray(
       Float32Array.from({ length: 32 * 32 }, (_, i) => Math.sin(i / 9) + Math.cos(i / 31)),
       [32, 32],
     );
-    const [exact] = await trained.segmenter.localizer.predict([img]);
-    const [a] = await ort.segmenter.localizer.predict([img]);
-    const [b] = await tfjs.segmenter.localizer.predict([img]);
+    const [exact] = await trained.pipeline.localizer.predict([img]);
+    const [a] = await ort.pipeline.localizer.predict([img]);
+    const [b] = await tfjs.pipeline.localizer.predict([img]);
     let worst = 0;
     for (let i = 0; i < exact.size; i++) {
       // onnxruntime rounds the BatchNorm-folded weights, tfjs the unfolded ones: close, not equal
@@ -96,12 +96,12 @@ describe('segmenter folders', () => {
   it('a folder without .onnx files loads on tfjs and says why; onnxruntime can be required', async () => {
     const trained = tinyPipeline();
     const target = join(dir, 'tfjs-only');
-    await saveSegmenterFolder(target, trained, { onnx: false });
-    const loaded = await loadSegmenterFolder(target);
+    await savePipelineFolder(target, trained, { onnx: false });
+    const loaded = await loadPipelineFolder(target);
     expect(loaded.runtime).toBe('tfjs');
     expect(loaded.runtimeNote).toMatch(/holds no \.onnx files/);
     loaded.dispose();
-    await expect(loadSegmenterFolder(target, { runtime: 'onnxruntime' })).rejects.toThrow(
+    await expect(loadPipelineFolder(target, { runtime: 'onnxruntime' })).rejects.toThrow(
       BackendUnavailableError,
     );
     disposePipeline(trained);
@@ -110,25 +110,25 @@ describe('segmenter folders', () => {
   it('a folder without myoseg.json says how to get a model', async () => {
     const empty = join(dir, 'empty');
     await writeFolderAtomic(empty, { 'readme.txt': 'nothing' }, { kind: 'tfjs-model' });
-    await expect(loadSegmenterFolder(empty)).rejects.toThrow(ModelFolderError);
-    await expect(loadSegmenterFolder(empty)).rejects.toThrow(/myoseg train.*myoseg demo/);
+    await expect(loadPipelineFolder(empty)).rejects.toThrow(ModelFolderError);
+    await expect(loadPipelineFolder(empty)).rejects.toThrow(/myoseg train.*myoseg demo/);
   });
 
   it('names the file when a model is incomplete', async () => {
     const trained = tinyPipeline();
     const target = join(dir, 'broken');
-    await saveSegmenterFolder(target, trained);
+    await savePipelineFolder(target, trained);
     await writeFile(join(target, 'segmenter', 'weights.bin'), new Uint8Array(10));
-    await expect(loadSegmenterFolder(target, { runtime: 'tfjs' })).rejects.toThrow(
+    await expect(loadPipelineFolder(target, { runtime: 'tfjs' })).rejects.toThrow(
       /broken\/segmenter\/weights.bin: sha256 [0-9a-f]{12}… differs from myoseg.json's files/,
     );
     await writeFile(join(target, 'segmenter.onnx'), new Uint8Array(10));
-    await expect(loadSegmenterFolder(target)).rejects.toThrow(/broken\/segmenter.onnx: sha256 .* differs/);
+    await expect(loadPipelineFolder(target)).rejects.toThrow(/broken\/segmenter.onnx: sha256 .* differs/);
     // a folder of an older version has no digests: the broken ONNX file is still named, by onnxruntime's refusal
     const manifestPath = join(target, 'myoseg.json');
     const { files: _, ...legacy } = JSON.parse(await readFile(manifestPath, 'utf8'));
     await writeFile(manifestPath, JSON.stringify(legacy));
-    await expect(loadSegmenterFolder(target)).rejects.toThrow(/broken\/segmenter.onnx: .*could not load/);
+    await expect(loadPipelineFolder(target)).rejects.toThrow(/broken\/segmenter.onnx: .*could not load/);
     disposePipeline(trained);
   });
 

@@ -1,15 +1,15 @@
 import {
-  type LoadedSegmenter,
-  loadSegmenterFiles,
+  type LoadedPipeline,
+  loadPipelineFiles,
   ModelFolderError,
-  type MyocardiumSegmenter,
+  type MyocardiumPipeline,
   manifestReader,
+  type PipelineFolderOptions,
+  type PipelineManifest,
+  pipelineFolderFiles,
+  pipelineFromManifest,
   readFolderFile,
-  readSegmenterManifest,
-  type SegmenterFolderOptions,
-  type SegmenterManifest,
-  segmenterFolderFiles,
-  segmenterFromManifest,
+  readPipelineManifest,
   type TrainedPipeline,
 } from '@myoseg/models';
 import { BackendUnavailableError } from '../errors';
@@ -22,21 +22,21 @@ import { diskReader } from './model-files';
  * Saves a trained pipeline as one folder, atomically (temporary folder, then rename): `localizer/` and
  * `segmenter/` (tfjs layers format with model cards), `localizer.onnx` and `segmenter.onnx` (unless
  * `onnx: false`) and `myoseg.json` (preset, σ regression, split). An interrupted save never leaves a folder that
- * loads half-written. The format is `@myoseg/models`' `segmenterFolderFiles`.
+ * loads half-written. The format is `@myoseg/models`' `pipelineFolderFiles`.
  */
-export async function saveSegmenterFolder(
+export async function savePipelineFolder(
   dir: string,
   trained: TrainedPipeline,
-  options: SegmenterFolderOptions = {},
+  options: PipelineFolderOptions = {},
 ): Promise<void> {
-  await writeFolderAtomic(dir, await segmenterFolderFiles(trained, options), { kind: 'model' });
+  await writeFolderAtomic(dir, await pipelineFolderFiles(trained, options), { kind: 'model' });
 }
 
 /** Which runtime runs a loaded folder's networks: `'auto'` takes onnxruntime-node when it can. */
 export type InferenceRuntime = 'auto' | 'onnxruntime' | 'tfjs';
 
 /** A segmenter folder loaded on tfjs: the pipeline, both networks as tfjs models, the manifest. */
-export interface TfjsSegmenterFolder extends LoadedSegmenter {
+export interface TfjsPipelineFolder extends LoadedPipeline {
   /** Always `'tfjs'`. */
   runtime: 'tfjs';
   /** Why onnxruntime-node was not used (with `runtime: 'auto'`), or null when tfjs was asked for. */
@@ -44,24 +44,24 @@ export interface TfjsSegmenterFolder extends LoadedSegmenter {
 }
 
 /** A segmenter folder loaded on onnxruntime-node: the pipeline runs both networks' `.onnx` files. */
-export interface OnnxSegmenterFolder {
+export interface OnnxPipelineFolder {
   /** Always `'onnxruntime-node'`. */
   runtime: 'onnxruntime-node';
   /** The ready pipeline. */
-  segmenter: MyocardiumSegmenter;
+  pipeline: MyocardiumPipeline;
   /** The folder's manifest. */
-  manifest: SegmenterManifest;
+  manifest: PipelineManifest;
   /** The onnxruntime-node version and the threads each session uses. */
   runtimeNote: string;
   /** Releases both sessions. */
   dispose(): void;
 }
 
-/** What {@link loadSegmenterFolder} returns: `runtime` tells which kind. */
-export type SegmenterFolder = TfjsSegmenterFolder | OnnxSegmenterFolder;
+/** What {@link loadPipelineFolder} returns: `runtime` tells which kind. */
+export type PipelineFolder = TfjsPipelineFolder | OnnxPipelineFolder;
 
-/** Options of {@link loadSegmenterFolder}. */
-export interface LoadSegmenterFolderOptions {
+/** Options of {@link loadPipelineFolder}. */
+export interface LoadPipelineFolderOptions {
   /**
    * `'auto'` (default): onnxruntime-node when it is installed and the folder holds `.onnx` files, else tfjs on
    * the current backend; `'onnxruntime'`: onnxruntime-node or an error; `'tfjs'`: tfjs.
@@ -72,30 +72,30 @@ export interface LoadSegmenterFolderOptions {
 }
 
 /**
- * Loads a segmenter folder written by {@link saveSegmenterFolder} (or `myoseg train`, or `myoseg demo`'s
+ * Loads a segmenter folder written by {@link savePipelineFolder} (or `myoseg train`, or `myoseg demo`'s
  * `model/`). With onnxruntime-node installed and `.onnx` files in the folder, inference runs there (several times
  * faster than tfjs-wasm on a CPU); else on the current tfjs backend.
  *
  * @throws `ModelFolderError` naming the folder or file when it is missing, incomplete, or of another version;
  *   {@link BackendUnavailableError} when `runtime: 'onnxruntime'` cannot be honoured.
  */
-export async function loadSegmenterFolder(
+export async function loadPipelineFolder(
   dir: string,
-  options: LoadSegmenterFolderOptions & { runtime: 'tfjs' },
-): Promise<TfjsSegmenterFolder>;
-export async function loadSegmenterFolder(
+  options: LoadPipelineFolderOptions & { runtime: 'tfjs' },
+): Promise<TfjsPipelineFolder>;
+export async function loadPipelineFolder(
   dir: string,
-  options?: LoadSegmenterFolderOptions,
-): Promise<SegmenterFolder>;
-export async function loadSegmenterFolder(
+  options?: LoadPipelineFolderOptions,
+): Promise<PipelineFolder>;
+export async function loadPipelineFolder(
   dir: string,
-  options: LoadSegmenterFolderOptions = {},
-): Promise<SegmenterFolder> {
+  options: LoadPipelineFolderOptions = {},
+): Promise<PipelineFolder> {
   const { runtime = 'auto' } = options;
   const read = diskReader(dir);
   let note: string | null = null;
   if (runtime !== 'tfjs') {
-    const manifest = await readSegmenterManifest(read, dir);
+    const manifest = await readPipelineManifest(read, dir);
     const ort = await loadOnnxRuntime();
     if (ort.runtime !== null && manifest.onnx !== undefined) {
       return loadOnnx(dir, manifest, manifest.onnx, options.intraOpNumThreads, ort.version);
@@ -106,17 +106,17 @@ export async function loadSegmenterFolder(
         : `${dir} holds no .onnx files (saved by an older myoseg, or with onnx: false)`;
     if (runtime === 'onnxruntime') throw new BackendUnavailableError(`--runtime onnxruntime: ${note}`);
   }
-  const loaded = await loadSegmenterFiles(read, { where: dir });
+  const loaded = await loadPipelineFiles(read, { where: dir });
   return { ...loaded, runtime: 'tfjs', runtimeNote: note };
 }
 
 async function loadOnnx(
   dir: string,
-  manifest: SegmenterManifest,
-  files: NonNullable<SegmenterManifest['onnx']>,
+  manifest: PipelineManifest,
+  files: NonNullable<PipelineManifest['onnx']>,
   intraOpNumThreads: number | undefined,
   version: string,
-): Promise<OnnxSegmenterFolder> {
+): Promise<OnnxPipelineFolder> {
   const read = manifestReader(diskReader(dir), manifest, dir);
   const stage = async (path: string) => {
     const bytes = await readFolderFile(read, dir, path);
@@ -125,26 +125,29 @@ async function loadOnnx(
     });
   };
   const localizer = await stage(files.localizer);
-  const segmenter = await stage(files.segmenter).catch((e) => {
+  const cropSegmenter = await stage(files.segmenter).catch((e) => {
     localizer.release();
     throw e;
   });
-  let pipeline: MyocardiumSegmenter;
+  let pipeline: MyocardiumPipeline;
   try {
-    pipeline = segmenterFromManifest(manifest, { localizer, segmenter }, dir, files);
+    pipeline = pipelineFromManifest(manifest, { localizer, cropSegmenter }, dir, {
+      localizer: files.localizer,
+      cropSegmenter: files.segmenter,
+    });
   } catch (e) {
     localizer.release();
-    segmenter.release();
+    cropSegmenter.release();
     throw e;
   }
   return {
     runtime: 'onnxruntime-node',
-    segmenter: pipeline,
+    pipeline,
     manifest,
     runtimeNote: `onnxruntime-node ${version}, ${localizer.intraOpNumThreads} threads`,
     dispose() {
       localizer.release();
-      segmenter.release();
+      cropSegmenter.release();
     },
   };
 }

@@ -2,23 +2,23 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MyocardiumSegmenter } from '../pipeline/segmenter';
+import { MyocardiumPipeline } from '../pipeline/pipeline';
 import { ModelFolderError } from './errors';
 import { fileDigests, sha256Hex } from './integrity';
-import { loadSegmenterFiles, SEGMENTER_MANIFEST, segmenterFolderFiles } from './segmenter-folder';
+import { loadPipelineFiles, PIPELINE_MANIFEST, pipelineFolderFiles } from './pipeline-folder';
 import { disposePipeline, memoryReader, tinyPipeline } from './test-support';
 
 beforeAll(() => tf.setBackend('cpu'));
 
 const manifestWith = (files: Record<string, Uint8Array | string>, change: Record<string, unknown>) => ({
   ...files,
-  [SEGMENTER_MANIFEST]: JSON.stringify({ ...JSON.parse(files[SEGMENTER_MANIFEST] as string), ...change }),
+  [PIPELINE_MANIFEST]: JSON.stringify({ ...JSON.parse(files[PIPELINE_MANIFEST] as string), ...change }),
 });
 
 describe('segmenter folder files', () => {
   it('round-trips in memory: same probabilities, σ rule, frame and preset', async () => {
     const trained = tinyPipeline();
-    const files = await segmenterFolderFiles(trained);
+    const files = await pipelineFolderFiles(trained);
     expect(Object.keys(files).sort()).toEqual([
       'localizer.onnx',
       'localizer/model.json',
@@ -33,16 +33,16 @@ describe('segmenter folder files', () => {
       segmenter: 'segmenter.onnx',
       opset: 17,
     });
-    const loaded = await loadSegmenterFiles(memoryReader(files), { where: 'mem' });
+    const loaded = await loadPipelineFiles(memoryReader(files), { where: 'mem' });
     const img = ndarray(
       Float32Array.from({ length: 32 * 32 }, (_, i) => Math.sin(i / 7)),
       [32, 32],
     );
-    const [a] = await trained.segmenter.localizer.predict([img]);
-    const [b] = await loaded.segmenter.localizer.predict([img]);
+    const [a] = await trained.pipeline.localizer.predict([img]);
+    const [b] = await loaded.pipeline.localizer.predict([img]);
     expect(Array.from(b.data)).toEqual(Array.from(a.data));
-    expect(loaded.segmenter.sigmaFor(45)).toBe(trained.segmenter.sigmaFor(45));
-    expect(loaded.segmenter.frame).toBe(0.15);
+    expect(loaded.pipeline.sigmaFor(45)).toBe(trained.pipeline.sigmaFor(45));
+    expect(loaded.pipeline.frame).toBe(0.15);
     expect(loaded.manifest.preset.segmenterSize).toEqual([24, 24]);
     loaded.dispose();
     disposePipeline(trained);
@@ -50,30 +50,30 @@ describe('segmenter folder files', () => {
 
   it('keeps the post-processing settings; a folder written before they existed loads without them', async () => {
     const trained = tinyPipeline();
-    const { localizer, segmenter } = trained.segmenter;
-    const files = await segmenterFolderFiles({
+    const { localizer, cropSegmenter } = trained.pipeline;
+    const files = await pipelineFolderFiles({
       ...trained,
-      segmenter: new MyocardiumSegmenter({
+      pipeline: new MyocardiumPipeline({
         localizer,
-        segmenter,
+        cropSegmenter,
         sigma: trained.sigma,
         largestComponent: true,
         refinePasses: 2,
       }),
     });
-    const loaded = await loadSegmenterFiles(memoryReader(files));
-    expect([loaded.segmenter.largestComponent, loaded.segmenter.refinePasses]).toEqual([true, 2]);
+    const loaded = await loadPipelineFiles(memoryReader(files));
+    expect([loaded.pipeline.largestComponent, loaded.pipeline.refinePasses]).toEqual([true, 2]);
     loaded.dispose();
-    const older = await loadSegmenterFiles(
+    const older = await loadPipelineFiles(
       memoryReader(manifestWith(files, { largestComponent: undefined, refinePasses: undefined })),
     );
-    expect([older.segmenter.largestComponent, older.segmenter.refinePasses]).toEqual([false, 0]);
+    expect([older.pipeline.largestComponent, older.pipeline.refinePasses]).toEqual([false, 0]);
     older.dispose();
     for (const [field, value] of [
       ['largestComponent', 'yes'],
       ['refinePasses', -1],
     ] as const) {
-      await expect(loadSegmenterFiles(memoryReader(manifestWith(files, { [field]: value })))).rejects.toThrow(
+      await expect(loadPipelineFiles(memoryReader(manifestWith(files, { [field]: value })))).rejects.toThrow(
         new RegExp(`field '${field}' must be`),
       );
     }
@@ -82,7 +82,7 @@ describe('segmenter folder files', () => {
 
   it('frees every tensor when a load fails half-way', async () => {
     const trained = tinyPipeline();
-    const files = await segmenterFolderFiles(trained);
+    const files = await pipelineFolderFiles(trained);
     disposePipeline(trained);
     const before = tf.memory().numTensors;
     // a folder of an older version (no digests) reaches the weights' size check
@@ -90,7 +90,7 @@ describe('segmenter folder files', () => {
       ...manifestWith(files, { files: undefined }),
       'segmenter/weights.bin': new Uint8Array(10),
     };
-    await expect(loadSegmenterFiles(memoryReader(broken), { where: 'm' })).rejects.toThrow(
+    await expect(loadPipelineFiles(memoryReader(broken), { where: 'm' })).rejects.toThrow(
       /m\/segmenter: weights hold 10 bytes, the manifest needs \d+/,
     );
     expect(tf.memory().numTensors).toBe(before);
@@ -98,12 +98,12 @@ describe('segmenter folder files', () => {
 
   it('names the file and the field that is wrong', async () => {
     const trained = tinyPipeline();
-    const files = await segmenterFolderFiles(trained);
+    const files = await pipelineFolderFiles(trained);
     disposePipeline(trained);
     const load = (f: Record<string, Uint8Array | string>) =>
-      loadSegmenterFiles(memoryReader(f), { where: 'dir' });
+      loadPipelineFiles(memoryReader(f), { where: 'dir' });
     await expect(load({})).rejects.toThrow(/dir is not a myoseg model folder.*myoseg train.*myoseg demo/);
-    await expect(load({ ...files, [SEGMENTER_MANIFEST]: '{' })).rejects.toThrow(
+    await expect(load({ ...files, [PIPELINE_MANIFEST]: '{' })).rejects.toThrow(
       /dir\/myoseg.json: not valid JSON/,
     );
     await expect(load(manifestWith(files, { version: 99 }))).rejects.toThrow(
@@ -126,7 +126,7 @@ describe('segmenter folder files', () => {
     await expect(load(manifestWith(files, { frame: -1 }))).rejects.toThrow(
       /field 'frame' must be a number ≥ 0/,
     );
-    const preset = JSON.parse(files[SEGMENTER_MANIFEST] as string).preset;
+    const preset = JSON.parse(files[PIPELINE_MANIFEST] as string).preset;
     await expect(
       load(manifestWith(files, { preset: { ...preset, normalization: 'bogus' } })),
     ).rejects.toThrow(/dir\/myoseg.json: field 'preset'.*normalization/);
@@ -139,9 +139,9 @@ describe('segmenter folder files', () => {
 describe('a model folder checks its files and networks against myoseg.json', () => {
   it('records what each network takes and gives, and a sha256 of every other file', async () => {
     const trained = tinyPipeline();
-    const files = await segmenterFolderFiles(trained);
+    const files = await pipelineFolderFiles(trained);
     disposePipeline(trained);
-    const manifest = JSON.parse(files[SEGMENTER_MANIFEST] as string);
+    const manifest = JSON.parse(files[PIPELINE_MANIFEST] as string);
     expect(manifest.complete).toBe(true);
     expect(manifest.networks).toEqual({
       localizer: { inputSize: [32, 32], channels: 1, classes: 2 },
@@ -149,7 +149,7 @@ describe('a model folder checks its files and networks against myoseg.json', () 
     });
     expect(Object.keys(manifest.files).sort()).toEqual(
       Object.keys(files)
-        .filter((f) => f !== SEGMENTER_MANIFEST)
+        .filter((f) => f !== PIPELINE_MANIFEST)
         .sort(),
     );
     expect(manifest.files['localizer.onnx']).toBe(await sha256Hex(files['localizer.onnx']));
@@ -157,11 +157,11 @@ describe('a model folder checks its files and networks against myoseg.json', () 
 
   it('refuses a modified, an added-to-the-list or a swapped file, naming it; a complete: false mark is kept', async () => {
     const trained = tinyPipeline();
-    const files = await segmenterFolderFiles(trained, { complete: false });
+    const files = await pipelineFolderFiles(trained, { complete: false });
     disposePipeline(trained);
-    expect(JSON.parse(files[SEGMENTER_MANIFEST] as string).complete).toBe(false);
+    expect(JSON.parse(files[PIPELINE_MANIFEST] as string).complete).toBe(false);
     const load = (f: Record<string, Uint8Array | string>) =>
-      loadSegmenterFiles(memoryReader(f), { where: 'dir' });
+      loadPipelineFiles(memoryReader(f), { where: 'dir' });
     const weights = files['segmenter/weights.bin'] as Uint8Array;
     const flipped = weights.slice();
     flipped[7] ^= 1;
@@ -169,7 +169,7 @@ describe('a model folder checks its files and networks against myoseg.json', () 
     await expect(load({ ...files, 'segmenter/weights.bin': flipped })).rejects.toThrow(
       /dir\/segmenter\/weights.bin: sha256 [0-9a-f]{12}… differs from myoseg.json's files\["segmenter\/weights.bin"\]/,
     );
-    const { 'segmenter/model.json': _, ...rest } = JSON.parse(files[SEGMENTER_MANIFEST] as string).files;
+    const { 'segmenter/model.json': _, ...rest } = JSON.parse(files[PIPELINE_MANIFEST] as string).files;
     await expect(load(manifestWith(files, { files: rest }))).rejects.toThrow(
       /dir\/segmenter\/model.json: not listed in myoseg.json's files/,
     );
@@ -182,7 +182,7 @@ describe('a model folder checks its files and networks against myoseg.json', () 
       'segmenter/weights.bin': files['localizer/weights.bin'],
     };
     const digests = await fileDigests(
-      Object.fromEntries(Object.entries(swapped).filter(([k]) => k !== SEGMENTER_MANIFEST)),
+      Object.fromEntries(Object.entries(swapped).filter(([k]) => k !== PIPELINE_MANIFEST)),
     );
     const before = tf.memory().numTensors;
     await expect(load(manifestWith(swapped, { files: digests }))).rejects.toThrow(

@@ -3,6 +3,7 @@ import {
   largestConnectedComponent,
   type Mask,
   type NumericNdArray,
+  PAPER_FRAME,
   pasteMask,
   resize,
   restoreMask,
@@ -19,15 +20,15 @@ import {
 } from './localize';
 import type { SegmentationStage } from './stage';
 
-/** Settings of a {@link MyocardiumSegmenter}. */
-export interface SegmenterOptions {
+/** Settings of a {@link MyocardiumPipeline}. */
+export interface PipelineOptions {
   /** Step 1: finds the myocardium + LV region. */
   localizer: SegmentationStage;
   /** Step 3: segments the myocardium in the crop. */
-  segmenter: SegmentationStage;
+  cropSegmenter: SegmentationStage;
   /** Step 4's σ: a fitted regression on the crop width, or a fixed σ in pixels (0 = no blur). */
   sigma: SigmaRegression | number;
-  /** The crop's frame as a fraction of the region's larger side (default 0.15, the paper's). */
+  /** The crop's frame as a fraction of the region's larger side (default `PAPER_FRAME`, 0.15). */
   frame?: number;
   /** Probability threshold of both stages (default 0.5). */
   threshold?: number;
@@ -44,7 +45,7 @@ export interface SegmenterOptions {
   refinePasses?: number;
 }
 
-/** Where the time of one {@link MyocardiumSegmenter.segment} call went, in ms. */
+/** Where the time of one {@link MyocardiumPipeline.segment} call went, in ms. */
 export interface SegmentTimings {
   /** Resizing, normalizing and running the localizer. */
   localizeMs: number;
@@ -56,7 +57,7 @@ export interface SegmentTimings {
   totalMs: number;
 }
 
-/** What {@link MyocardiumSegmenter.segment} returns for one slice. */
+/** What {@link MyocardiumPipeline.segment} returns for one slice. */
 export interface SegmentResult {
   /** The myocardium mask at the input's size `[H, W]`. */
   mask: Mask;
@@ -64,7 +65,7 @@ export interface SegmentResult {
   regionMask: Mask;
   /**
    * The square crop in image pixels (may reach past the edge) of the last pass (see
-   * {@link SegmenterOptions.refinePasses}); `null` when nothing was found.
+   * {@link PipelineOptions.refinePasses}); `null` when nothing was found.
    */
   cropBox: Box | null;
   /** The σ used to restore the mask; `null` when nothing was found. */
@@ -79,20 +80,20 @@ export interface SegmentResult {
   timings: SegmentTimings;
 }
 
-/** Options of {@link MyocardiumSegmenter.segmentVolume} and {@link MyocardiumSegmenter.segmentCine}. */
+/** Options of {@link MyocardiumPipeline.segmentVolume} and {@link MyocardiumPipeline.segmentCine}. */
 export interface VolumeSegmentOptions {
   /** `[dz, dy, dx]` in mm, for `volumeMl` and each slice's `areaMm2`. */
   spacing?: readonly [number, number, number];
   /**
    * Localize the stack as a whole ({@link regionTrack}: regions that agree across slices and frames, none on
    * apical/basal slices without evidence) instead of slice by slice. Default `true`; an object sets the track's
-   * options (its threshold is the segmenter's). `false` is exactly {@link MyocardiumSegmenter.segmentBatch} on the
+   * options (its threshold is the segmenter's). `false` is exactly {@link MyocardiumPipeline.segmentBatch} on the
    * slices, the paper's method.
    */
   volumeConsistent?: boolean | Omit<RegionTrackOptions, 'threshold'>;
 }
 
-/** The outcome of {@link MyocardiumSegmenter.segmentVolume}: one stack (one cine frame). */
+/** The outcome of {@link MyocardiumPipeline.segmentVolume}: one stack (one cine frame). */
 export interface VolumeResult {
   /** The myocardium mask `[D, H, W]`. */
   mask: Mask;
@@ -114,11 +115,11 @@ function checkSpacing(what: string, spacing: readonly number[] | undefined, name
  * The method, end to end: localize → square crop with a frame → segment at the segmenter's size → restore with
  * the regressed Gaussian σ → paste back. Works on slices of any size; batches under the hood.
  */
-export class MyocardiumSegmenter {
+export class MyocardiumPipeline {
   /** The localizer stage. */
   readonly localizer: SegmentationStage;
-  /** The segmenter stage. */
-  readonly segmenter: SegmentationStage;
+  /** Step 3, the crop segmenter stage. */
+  readonly cropSegmenter: SegmentationStage;
   /** The σ rule. */
   readonly sigma: SigmaRegression | number;
   /** The crop frame. */
@@ -131,25 +132,25 @@ export class MyocardiumSegmenter {
   readonly refinePasses: number;
 
   /** @param options - the two stages, the σ rule and the crop settings. */
-  constructor(options: SegmenterOptions) {
-    const { frame = 0.15, threshold = 0.5 } = options;
+  constructor(options: PipelineOptions) {
+    const { frame = PAPER_FRAME, threshold = 0.5 } = options;
     if (!(frame >= 0 && Number.isFinite(frame)))
-      throw new RangeError(`MyocardiumSegmenter: frame must be ≥ 0, got ${frame}`);
+      throw new RangeError(`MyocardiumPipeline: frame must be ≥ 0, got ${frame}`);
     if (!(threshold > 0 && threshold < 1)) {
-      throw new RangeError(`MyocardiumSegmenter: threshold must lie in (0, 1), got ${threshold}`);
+      throw new RangeError(`MyocardiumPipeline: threshold must lie in (0, 1), got ${threshold}`);
     }
     if (typeof options.sigma === 'number' && !(options.sigma >= 0 && Number.isFinite(options.sigma))) {
-      throw new RangeError(`MyocardiumSegmenter: a fixed sigma must be ≥ 0, got ${options.sigma}`);
+      throw new RangeError(`MyocardiumPipeline: a fixed sigma must be ≥ 0, got ${options.sigma}`);
     }
     this.localizer = options.localizer;
-    this.segmenter = options.segmenter;
+    this.cropSegmenter = options.cropSegmenter;
     this.sigma = options.sigma;
     this.frame = frame;
     this.threshold = threshold;
     this.largestComponent = options.largestComponent ?? false;
     const { refinePasses = 0 } = options;
     if (!(Number.isInteger(refinePasses) && refinePasses >= 0))
-      throw new RangeError(`MyocardiumSegmenter: refinePasses must be an integer ≥ 0, got ${refinePasses}`);
+      throw new RangeError(`MyocardiumPipeline: refinePasses must be an integer ≥ 0, got ${refinePasses}`);
     this.refinePasses = refinePasses;
   }
 
@@ -234,7 +235,7 @@ export class MyocardiumSegmenter {
 
 /** The localizer's probability maps at its input size, one per image. */
 async function localize(
-  seg: MyocardiumSegmenter,
+  seg: MyocardiumPipeline,
   images: readonly NumericNdArray[],
 ): Promise<NumericNdArray[]> {
   const locSize = seg.localizer.inputSize;
@@ -246,7 +247,7 @@ async function localize(
  * localization started, for the timings.
  */
 async function segmentRegions(
-  seg: MyocardiumSegmenter,
+  seg: MyocardiumPipeline,
   images: readonly NumericNdArray[],
   regions: readonly Mask[],
   t0: number,
@@ -274,8 +275,10 @@ async function segmentRegions(
       const c = cropAroundRegion(images[i], around[i], seg.frame);
       return c ? [{ i, ...c }] : [];
     });
-    const segSize = seg.segmenter.inputSize;
-    const segProbs = await seg.segmenter.predict(crops.map((c) => resize(c.crop, [segSize[0], segSize[1]])));
+    const segSize = seg.cropSegmenter.inputSize;
+    const segProbs = await seg.cropSegmenter.predict(
+      crops.map((c) => resize(c.crop, [segSize[0], segSize[1]])),
+    );
     segmentMs += performance.now() - ta;
     const next: Mask[] = [...around];
     pending = [];
@@ -312,7 +315,7 @@ async function segmentRegions(
 
 /** Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false. */
 async function segmentStacks(
-  seg: MyocardiumSegmenter,
+  seg: MyocardiumPipeline,
   stacks: readonly NumericNdArray[],
   options: VolumeSegmentOptions,
 ): Promise<VolumeResult[]> {

@@ -7,11 +7,11 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { exportOnnx, ONNX_OPSET_VERSION } from '../onnx/export-onnx';
+import { MyocardiumPipeline } from '../pipeline/pipeline';
 import { checkPresetOverride } from '../pipeline/preset-check';
 import type { PipelinePreset } from '../pipeline/presets';
-import { MyocardiumSegmenter } from '../pipeline/segmenter';
 import { type SegmentationStage, tfStage } from '../pipeline/stage';
-import type { TrainedPipeline } from '../pipeline/train-segmenter';
+import type { TrainedPipeline } from '../pipeline/train-pipeline';
 import { loadModel, type ModelCard, saveModel } from '../training/model-io';
 import { ModelFolderError } from './errors';
 import { float16ModelFiles } from './float16';
@@ -20,10 +20,10 @@ import { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifa
 import { joinPath, parseJsonFile, type ReadFolderFile } from './read-file';
 
 /** The segmenter folder format this version writes and reads. */
-export const SEGMENTER_FOLDER_VERSION = 1;
+export const PIPELINE_FOLDER_VERSION = 1;
 
 /** The manifest's file name inside a segmenter folder. */
-export const SEGMENTER_MANIFEST = 'myoseg.json';
+export const PIPELINE_MANIFEST = 'myoseg.json';
 
 /** How a saved segmenter picks σ: a fitted regression on the crop width, or a fixed σ in pixels. */
 export type SigmaRule = RegressedSigma | FixedSigmaRule;
@@ -51,10 +51,10 @@ export interface NetworkShape {
 }
 
 /** `myoseg.json`: what a segmenter folder holds besides the two models. */
-export interface SegmenterManifest {
+export interface PipelineManifest {
   /** Always `'myoseg-segmenter'`. */
   format: 'myoseg-segmenter';
-  /** {@link SEGMENTER_FOLDER_VERSION}. */
+  /** {@link PIPELINE_FOLDER_VERSION}. */
   version: number;
   /** The training preset (sizes, encoder, normalization…). */
   preset: PipelinePreset;
@@ -100,11 +100,11 @@ export interface SegmenterManifest {
   };
 }
 
-/** Options of {@link segmenterFolderFiles}. */
-export interface SegmenterFolderOptions {
+/** Options of {@link pipelineFolderFiles}. */
+export interface PipelineFolderOptions {
   /** Also write `localizer.onnx` and `segmenter.onnx` (default true). */
   onnx?: boolean;
-  /** False marks networks whose training stopped early (see {@link SegmenterManifest.complete}; default true). */
+  /** False marks networks whose training stopped early (see {@link PipelineManifest.complete}; default true). */
   complete?: boolean;
   /**
    * Store the networks' weights as float16 (tfjs and ONNX alike): half the bytes, the networks still compute in
@@ -124,16 +124,16 @@ function tfjsFiles(artifacts: tf.io.ModelArtifacts, prefix: string, weights: 'fl
   return { [`${prefix}model.json`]: half.json, [`${prefix}weights.bin`]: half.weights };
 }
 
-/** A segmenter loaded by {@link loadSegmenterFiles}: the pipeline, its two networks and its manifest. */
-export interface LoadedSegmenter {
+/** A segmenter loaded by {@link loadPipelineFiles}: the pipeline, its two networks and its manifest. */
+export interface LoadedPipeline {
   /** The ready pipeline. */
-  segmenter: MyocardiumSegmenter;
+  pipeline: MyocardiumPipeline;
   /** The localizer network. */
   localizerModel: tfl.LayersModel;
   /** The segmenter network. */
   segmenterModel: tfl.LayersModel;
   /** The folder's manifest. */
-  manifest: SegmenterManifest;
+  manifest: PipelineManifest;
   /** Frees both networks. */
   dispose(): void;
 }
@@ -166,11 +166,11 @@ function card(
  * The files of a segmenter folder for a trained pipeline: `myoseg.json` (preset, frame, threshold, σ rule,
  * split), `localizer/` and `segmenter/` (tfjs layers format with model cards) and, unless `onnx: false`, the same
  * networks as `localizer.onnx` and `segmenter.onnx`, as a map from path to content.
- * `@myoseg/node`'s `saveSegmenterFolder` writes them atomically; in a browser they can be zipped or uploaded.
+ * `@myoseg/node`'s `savePipelineFolder` writes them atomically; in a browser they can be zipped or uploaded.
  */
-export async function segmenterFolderFiles(
+export async function pipelineFolderFiles(
   trained: TrainedPipeline,
-  options: SegmenterFolderOptions = {},
+  options: PipelineFolderOptions = {},
 ): Promise<Record<string, Uint8Array | string>> {
   const { preset } = trained;
   const onnx = options.onnx ?? true;
@@ -188,14 +188,14 @@ export async function segmenterFolderFiles(
       card(preset, preset.segmenterSize, ['background', 'myocardium'], trained.history.segmenter),
     ),
   );
-  const manifest: SegmenterManifest = {
+  const manifest: PipelineManifest = {
     format: 'myoseg-segmenter',
-    version: SEGMENTER_FOLDER_VERSION,
+    version: PIPELINE_FOLDER_VERSION,
     preset,
-    frame: trained.segmenter.frame,
-    threshold: trained.segmenter.threshold,
-    largestComponent: trained.segmenter.largestComponent,
-    refinePasses: trained.segmenter.refinePasses,
+    frame: trained.pipeline.frame,
+    threshold: trained.pipeline.threshold,
+    largestComponent: trained.pipeline.largestComponent,
+    refinePasses: trained.pipeline.refinePasses,
     sigma:
       typeof trained.sigma === 'number' ? { fixed: trained.sigma } : { regression: trained.sigma.toJSON() },
     sigmaSamples: trained.sigmaSamples,
@@ -222,7 +222,7 @@ export async function segmenterFolderFiles(
       : {}),
   };
   manifest.files = await fileDigests(files);
-  return { [SEGMENTER_MANIFEST]: `${JSON.stringify(manifest, null, 2)}\n`, ...files };
+  return { [PIPELINE_MANIFEST]: `${JSON.stringify(manifest, null, 2)}\n`, ...files };
 }
 
 /** Both networks are U-Nets with a background and a foreground class. */
@@ -238,10 +238,10 @@ const networkShape = (preset: PipelinePreset, size: [number, number]): NetworkSh
  */
 export function manifestReader(
   read: ReadFolderFile,
-  manifest: SegmenterManifest,
+  manifest: PipelineManifest,
   where: string,
 ): ReadFolderFile {
-  return manifest.files ? verifyingReader(read, manifest.files, where, SEGMENTER_MANIFEST) : read;
+  return manifest.files ? verifyingReader(read, manifest.files, where, PIPELINE_MANIFEST) : read;
 }
 
 /**
@@ -251,25 +251,25 @@ export function manifestReader(
  * @throws {@link ModelFolderError} when it is absent (saying how to get a model), not JSON, of another format
  * or version, or lacks its preset or σ rule.
  */
-export async function readSegmenterManifest(read: ReadFolderFile, where: string): Promise<SegmenterManifest> {
-  const path = joinPath(where, SEGMENTER_MANIFEST);
+export async function readPipelineManifest(read: ReadFolderFile, where: string): Promise<PipelineManifest> {
+  const path = joinPath(where, PIPELINE_MANIFEST);
   let bytes: Uint8Array;
   try {
-    bytes = await read(SEGMENTER_MANIFEST);
+    bytes = await read(PIPELINE_MANIFEST);
   } catch (e) {
     const err = e as { code?: string; message?: string };
     throw new ModelFolderError(
       err.code === 'ENOENT' || err.code === '404'
-        ? `${where} is not a myoseg model folder (no ${SEGMENTER_MANIFEST}). Train one with \`myoseg train\`, or use the model/ folder that \`myoseg demo\` writes.`
+        ? `${where} is not a myoseg model folder (no ${PIPELINE_MANIFEST}). Train one with \`myoseg train\`, or use the model/ folder that \`myoseg demo\` writes.`
         : `${path}: cannot read (${err.code ?? err.message})`,
     );
   }
-  const m = parseJsonFile(bytes, where, SEGMENTER_MANIFEST) as SegmenterManifest | null;
+  const m = parseJsonFile(bytes, where, PIPELINE_MANIFEST) as PipelineManifest | null;
   if (m?.format !== 'myoseg-segmenter')
     throw new ModelFolderError(`${path}: field 'format' must be 'myoseg-segmenter'`);
-  if (m.version !== SEGMENTER_FOLDER_VERSION) {
+  if (m.version !== PIPELINE_FOLDER_VERSION) {
     throw new ModelFolderError(
-      `${path}: version ${JSON.stringify(m.version)} is not supported (this myoseg reads ${SEGMENTER_FOLDER_VERSION})`,
+      `${path}: version ${JSON.stringify(m.version)} is not supported (this myoseg reads ${PIPELINE_FOLDER_VERSION})`,
     );
   }
   if (!m.preset || !Array.isArray(m.preset.localizerSize) || !Array.isArray(m.preset.segmenterSize))
@@ -336,7 +336,7 @@ function checkStage(stage: SegmentationStage, expected: NetworkShape, file: stri
     problems.push(`${stage.classes} classes, expected ${expected.classes}`);
   if (problems.length > 0)
     throw new ModelFolderError(
-      `${file}: the network does not match ${SEGMENTER_MANIFEST} (${problems.join('; ')}); was it swapped or replaced?`,
+      `${file}: the network does not match ${PIPELINE_MANIFEST} (${problems.join('; ')}); was it swapped or replaced?`,
     );
 }
 
@@ -347,19 +347,22 @@ function checkStage(stage: SegmentationStage, expected: NetworkShape, file: stri
  * @param files - the stages' files inside the folder, for messages (default the tfjs folders).
  * @throws {@link ModelFolderError} when the manifest's σ rule is invalid, or a network does not match it.
  */
-export function segmenterFromManifest(
-  manifest: SegmenterManifest,
-  stages: { localizer: SegmentationStage; segmenter: SegmentationStage },
+export function pipelineFromManifest(
+  manifest: PipelineManifest,
+  stages: { localizer: SegmentationStage; cropSegmenter: SegmentationStage },
   where = '',
-  files: { localizer: string; segmenter: string } = { localizer: 'localizer/', segmenter: 'segmenter/' },
-): MyocardiumSegmenter {
+  files: { localizer: string; cropSegmenter: string } = {
+    localizer: 'localizer/',
+    cropSegmenter: 'segmenter/',
+  },
+): MyocardiumPipeline {
   let sigma: SigmaRegression | number;
   try {
     sigma =
       'fixed' in manifest.sigma ? manifest.sigma.fixed : sigmaRegressionFromJSON(manifest.sigma.regression);
   } catch (e) {
     throw new ModelFolderError(
-      `${joinPath(where, SEGMENTER_MANIFEST)}: field 'sigma' is invalid (${(e as Error).message})`,
+      `${joinPath(where, PIPELINE_MANIFEST)}: field 'sigma' is invalid (${(e as Error).message})`,
     );
   }
   const expected = manifest.networks ?? {
@@ -367,8 +370,8 @@ export function segmenterFromManifest(
     segmenter: networkShape(manifest.preset, manifest.preset.segmenterSize),
   };
   checkStage(stages.localizer, expected.localizer, joinPath(where, files.localizer));
-  checkStage(stages.segmenter, expected.segmenter, joinPath(where, files.segmenter));
-  return new MyocardiumSegmenter({
+  checkStage(stages.cropSegmenter, expected.segmenter, joinPath(where, files.cropSegmenter));
+  return new MyocardiumPipeline({
     ...stages,
     sigma,
     frame: manifest.frame,
@@ -379,20 +382,20 @@ export function segmenterFromManifest(
 }
 
 /**
- * Loads a segmenter folder (as written by {@link segmenterFolderFiles}) through `read`: from disk under Node
- * (`@myoseg/node`'s `loadSegmenterFolder`), from a URL with `fetch`, or from files a user dropped in a browser.
+ * Loads a segmenter folder (as written by {@link pipelineFolderFiles}) through `read`: from disk under Node
+ * (`@myoseg/node`'s `loadPipelineFolder`), from a URL with `fetch`, or from files a user dropped in a browser.
  * The two networks run on the current tfjs backend.
  *
  * @param read - reads a file by its path relative to the folder (`'myoseg.json'`, `'localizer/model.json'`…).
  * @param options.where - the folder's name or URL, used in error messages.
  * @throws {@link ModelFolderError} naming the folder or file when it is missing, incomplete, or of another version.
  */
-export async function loadSegmenterFiles(
+export async function loadPipelineFiles(
   read: ReadFolderFile,
   options: { where?: string } = {},
-): Promise<LoadedSegmenter> {
+): Promise<LoadedPipeline> {
   const { where = '' } = options;
-  const manifest = await readSegmenterManifest(read, where);
+  const manifest = await readPipelineManifest(read, where);
   read = manifestReader(read, manifest, where);
   const load = async (name: string) =>
     (await loadModel(tf.io.fromMemory(await readModelArtifacts(read, where, `${name}/`)))).model;
@@ -401,14 +404,14 @@ export async function loadSegmenterFiles(
   try {
     segmenterModel = await load('segmenter');
     const stage = { normalization: manifest.preset.normalization };
-    const segmenter = segmenterFromManifest(
+    const pipeline = pipelineFromManifest(
       manifest,
-      { localizer: tfStage(localizerModel, stage), segmenter: tfStage(segmenterModel, stage) },
+      { localizer: tfStage(localizerModel, stage), cropSegmenter: tfStage(segmenterModel, stage) },
       where,
     );
     const model = segmenterModel;
     return {
-      segmenter,
+      pipeline,
       localizerModel,
       segmenterModel: model,
       manifest,

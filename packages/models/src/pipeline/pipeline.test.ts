@@ -1,18 +1,18 @@
 import { dice } from '@myoseg/core';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
-import { MyocardiumSegmenter } from './segmenter';
+import { MyocardiumPipeline } from './pipeline';
 import type { SegmentationStage } from './stage';
 import { oracle, slice } from './test-support';
 
 const make = (sigma = 0) =>
-  new MyocardiumSegmenter({
+  new MyocardiumPipeline({
     localizer: oracle([96, 96], 0.25, 2),
-    segmenter: oracle([64, 64], 0.25, 0.75),
+    cropSegmenter: oracle([64, 64], 0.25, 0.75),
     sigma,
   });
 
-describe('MyocardiumSegmenter with oracle stages', () => {
+describe('MyocardiumPipeline with oracle stages', () => {
   it('returns the true myocardium up to resize error, at the input size', async () => {
     const { image, myo } = slice(170, 210, 80, 120, 22, 33);
     const r = await make().segment(image, { spacing: [1.5, 1.5] });
@@ -44,9 +44,9 @@ describe('MyocardiumSegmenter with oracle stages', () => {
     // a 3×3 blob of myocardium intensity inside the crop's frame, 4 px away from the ring
     for (let y = 23; y < 26; y++) for (let x = 23; x < 26; x++) image.set(y, x, 0.5);
     const run = async (largestComponent: boolean) =>
-      new MyocardiumSegmenter({
+      new MyocardiumPipeline({
         localizer: oracle([96, 96], 0.25, 2),
-        segmenter: oracle([64, 64], 0.25, 0.75),
+        cropSegmenter: oracle([64, 64], 0.25, 0.75),
         sigma: 0,
         largestComponent,
       }).segment(image);
@@ -61,8 +61,8 @@ describe('MyocardiumSegmenter with oracle stages', () => {
   it('refinement passes re-crop around the myocardium when the localizer’s region is far too large', async () => {
     const { image, myo } = slice(240, 240, 150, 100, 10, 16);
     const everything = oracle([96, 96], -1, 2); // the whole image is "the region"
-    const run = (refinePasses: number, segmenter: SegmentationStage = oracle([64, 64], 0.25, 0.75)) =>
-      new MyocardiumSegmenter({ localizer: everything, segmenter, sigma: 0, refinePasses }).segment(image);
+    const run = (refinePasses: number, cropSegmenter: SegmentationStage = oracle([64, 64], 0.25, 0.75)) =>
+      new MyocardiumPipeline({ localizer: everything, cropSegmenter, sigma: 0, refinePasses }).segment(image);
     const once = await run(0);
     const refined = await run(2);
     const side = (r: typeof once) => (r.cropBox ? r.cropBox.x1 - r.cropBox.x0 : 0);
@@ -82,9 +82,9 @@ describe('MyocardiumSegmenter with oracle stages', () => {
     expect(Array.from(kept.mask.data)).toEqual(Array.from(once.mask.data));
     expect(
       () =>
-        new MyocardiumSegmenter({
+        new MyocardiumPipeline({
           localizer: everything,
-          segmenter: everything,
+          cropSegmenter: everything,
           sigma: 0,
           refinePasses: 1.5,
         }),
@@ -98,7 +98,7 @@ describe('MyocardiumSegmenter with oracle stages', () => {
     expect(r.found).toBe(false);
     expect(r.cropBox).toBeNull();
     expect(r.mask.data.every((v) => v === 0)).toBe(true);
-    expect((seg.segmenter as ReturnType<typeof oracle>).calls).toBe(1);
+    expect((seg.cropSegmenter as ReturnType<typeof oracle>).calls).toBe(1);
   });
 
   it('batches slices of different sizes and runs each stage once per batch', async () => {
@@ -107,7 +107,7 @@ describe('MyocardiumSegmenter with oracle stages', () => {
     const seg = make();
     const results = await seg.segmentBatch([a.image, b.image]);
     expect((seg.localizer as ReturnType<typeof oracle>).calls).toBe(1);
-    expect((seg.segmenter as ReturnType<typeof oracle>).calls).toBe(1);
+    expect((seg.cropSegmenter as ReturnType<typeof oracle>).calls).toBe(1);
     expect(dice(results[0].mask, a.myo)).toBeGreaterThan(0.9);
     expect(dice(results[1].mask, b.myo)).toBeGreaterThan(0.9);
   });
@@ -132,9 +132,9 @@ describe('MyocardiumSegmenter with oracle stages', () => {
     await expect(make().segment(ndarray(new Float32Array(8), [2, 2, 2]))).rejects.toThrow(/2D \[H, W\]/);
     expect(
       () =>
-        new MyocardiumSegmenter({
+        new MyocardiumPipeline({
           localizer: oracle([8, 8], 0, 1),
-          segmenter: oracle([8, 8], 0, 1),
+          cropSegmenter: oracle([8, 8], 0, 1),
           sigma: 0,
           threshold: 1,
         }),

@@ -1,0 +1,102 @@
+import '@tensorflow/tfjs-backend-cpu';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dice, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
+import { toSlices } from '@myoseg/datasets';
+import { loadAcdc, synthesizeAcdc } from '@myoseg/datasets/node';
+import { ModelFolderError } from '@myoseg/models';
+import * as tf from '@tensorflow/tfjs-core';
+import ndarray from 'ndarray';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPretrained as loadPretrainedFrom, PRETRAINED_MODEL } from '../src/index';
+import { loadPretrained, pretrainedModelDir, verifyPretrainedManifest } from '../src/node';
+
+/**
+ * The shipped model must segment a small twin study it never saw above this whole-volume Dice: a broken, truncated
+ * or mismatched model file fails here. The model scores well above it (see MODEL_CARD.md).
+ */
+const DICE_FLOOR = 0.75;
+
+let dir: string;
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+  dir = await mkdtemp(join(tmpdir(), 'myoseg-pretrained-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('@myoseg/pretrained', () => {
+  it('segments an unseen twin study above the Dice floor, on whole volumes', async () => {
+    const data = join(dir, 'twin');
+    await synthesizeAcdc({ patients: 2, seed: 424242, outDir: data, params: { appearance: 'standard' } });
+    const model = await loadPretrained();
+    expect(model.manifest.preset.name).toBe(PRETRAINED_MODEL.preset);
+    const scores: number[] = [];
+    for (const patient of (await loadAcdc(data)).patients) {
+      const slices = await toSlices(patient, { labels: 'all' });
+      for (const phase of ['ED', 'ES'] as const) {
+        const stack = slices.filter((s) => s.phase === phase);
+        const [h, w] = stack[0].image.shape;
+        const volume = ndarray(new Float32Array(stack.length * h * w), [stack.length, h, w]);
+        const truth = new Uint8Array(stack.length * h * w);
+        stack.forEach((s, z) => {
+          volume.data.set(s.image.data as Float32Array, z * h * w);
+          truth.set(selectLabels(s.mask, MYOCARDIUM_LABELS).data, z * h * w);
+        });
+        const result = await model.pipeline.segmentVolume(volume, { spacing: patient.spacing });
+        scores.push(dice(result.mask, ndarray(truth, [stack.length, h, w])));
+      }
+    }
+    model.dispose();
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    expect(mean).toBeGreaterThan(DICE_FLOOR);
+  }, 240_000);
+
+  it('refuses a modified file with a typed error naming it', async () => {
+    const copy = join(dir, 'copy');
+    await cp(pretrainedModelDir(), copy, { recursive: true });
+    const weights = join(copy, 'segmenter', 'weights.bin');
+    const bytes = await readFile(weights);
+    bytes[bytes.length >> 1] ^= 0xff;
+    await writeFile(weights, bytes);
+    await expect(loadPretrained(copy)).rejects.toThrow(ModelFolderError);
+    await expect(loadPretrained(copy)).rejects.toThrow(
+      /copy\/segmenter\/weights.bin: sha256 [0-9a-f]{12}… differs/,
+    );
+
+    const manifest = join(copy, 'myoseg.json');
+    const json = JSON.parse(await readFile(manifest, 'utf8'));
+    await writeFile(manifest, JSON.stringify({ ...json, threshold: 0.3 }, null, 2));
+    await expect(verifyPretrainedManifest(copy)).rejects.toThrow(
+      /copy\/myoseg.json: sha256 .* is not the one @myoseg\/pretrained .* shipped/,
+    );
+    await expect(loadPretrained(copy)).rejects.toThrow(/myoseg.json: sha256/);
+    expect(await verifyPretrainedManifest()).toBeUndefined();
+  });
+
+  it('loads from a reader (files a browser user dropped, bytes) and from a URL with fetch', async () => {
+    const root = pretrainedModelDir();
+    const read = async (path: string) => new Uint8Array(await readFile(join(root, path)));
+    const fromReader = await loadPretrainedFrom({ read });
+    expect(fromReader.manifest.networks?.localizer.inputSize).toEqual(
+      fromReader.manifest.preset.localizerSize,
+    );
+    fromReader.dispose();
+    const served: string[] = [];
+    const fetch = (async (url: URL) => {
+      served.push(url.pathname);
+      const path = url.pathname.replace('/models/myoseg/', '');
+      return readFile(join(root, path)).then(
+        (b) => new Response(b),
+        () => new Response('not found', { status: 404 }),
+      );
+    }) as unknown as typeof globalThis.fetch;
+    const fromUrl = await loadPretrainedFrom({ baseUrl: 'https://app.example/models/myoseg/', fetch });
+    expect(served).toContain('/models/myoseg/myoseg.json');
+    fromUrl.dispose();
+    await expect(loadPretrainedFrom({ baseUrl: 'https://app.example/elsewhere/', fetch })).rejects.toThrow(
+      /is not a myoseg model folder/,
+    );
+    await expect(loadPretrainedFrom({})).rejects.toThrow(/exactly one of baseUrl and read/);
+  });
+});
