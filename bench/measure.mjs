@@ -2,6 +2,7 @@
 // wasm heap's 4 GB limit, stays a result): `node bench/measure.mjs '<json spec>'` prints one JSON line.
 // Uses the built packages (npm run bench builds them first).
 import { writeFileSync } from 'node:fs';
+import { synthesizePatient } from '@myoseg/datasets';
 import { buildUNet, countParams, MyocardiumPipeline, tfStage } from '@myoseg/models';
 import { exportOnnx } from '@myoseg/models/onnx';
 import {
@@ -17,6 +18,7 @@ import {
   createOrtTrainer,
   initBackend,
   loadOnnxRuntime,
+  loadPipelineFolder,
   ortStage,
 } from '@myoseg/node';
 import * as tf from '@tensorflow/tfjs-core';
@@ -243,6 +245,35 @@ const measures = {
       cropSegmenter: tfStage(segmenter, { batchSize: slices }),
     });
     return { slices, size: [h, w], onnx, wasm };
+  },
+
+  /**
+   * ms per study of `@myoseg/pretrained`'s model on onnxruntime-node: one 10-slice short-axis stack (256×256, a twin
+   * patient it never saw) through `segmentVolume` (volume-consistent localization, refinement passes, restore).
+   */
+  async 'pretrained-study'({ runs, warmup, threads }) {
+    const { pretrainedModelDir } = await import('@myoseg/pretrained/node');
+    const folder = await loadPipelineFolder(pretrainedModelDir(), {
+      runtime: 'onnxruntime',
+      intraOpNumThreads: threads,
+    });
+    const patient = synthesizePatient(0, {
+      patients: 1,
+      seed: 31,
+      params: { sliceCount: [10, 10], imageSizes: [[256, 256]] },
+    });
+    const { image } = patient.frames.ED;
+    const volume = ndarray(Float32Array.from(image.data), image.shape);
+    let found = 0;
+    const t = await time(
+      async () => {
+        const r = await folder.pipeline.segmentVolume(volume, { spacing: patient.spacing });
+        found = r.slices.filter((s) => s.found).length;
+      },
+      { runs, warmup },
+    );
+    folder.dispose();
+    return { msPerStudy: t.ms, runs: t.runs, slices: image.shape[0], found };
   },
 
   /** Kernel times of one train step on one thread (`tf.profile`, after a warm-up step), summed per kernel. */

@@ -168,6 +168,7 @@ const pipeline = await measure({
   threads: args.threads,
   ...common,
 });
+const study = await measure({ kind: 'pretrained-study', threads: args.threads, ...common });
 const [profileSize, profileBatch] = args.cells[0];
 const profile = args.profile
   ? await measure({ kind: 'profile', size: profileSize, batch: profileBatch })
@@ -201,6 +202,21 @@ function pipelineRecords() {
   }));
 }
 
+function studyRecords() {
+  if (study.error) return [{ name: 'pretrained study 10 slices', ours_ms: null, error: study.error }];
+  return [
+    {
+      name: 'pretrained study 10 slices',
+      ours_ms: round(study.msPerStudy, 4),
+      ours_path: 'onnxruntime-node',
+      pytorch_ms: null,
+      ratio: null,
+      runs_ms: study.runs.map((ms) => round(ms, 4)),
+      found: study.found,
+    },
+  ];
+}
+
 function memorySummary() {
   if (memory === null) return null;
   if (memory.error) return { ...memory, peak_rss_mb: null };
@@ -227,7 +243,7 @@ if (args.json) {
   const mem = memorySummary();
   const prof = profile ? [{ name: `profile train ${profileSize}x${profileBatch}`, ...profile }] : [];
   process.stdout.write(
-    `${JSON.stringify([...records, ...pipelineRecords(), ...prof, ...(mem ? [mem] : [])], null, 1)}\n`,
+    `${JSON.stringify([...records, ...pipelineRecords(), ...studyRecords(), ...prof, ...(mem ? [mem] : [])], null, 1)}\n`,
   );
   process.exit(0);
 }
@@ -285,6 +301,12 @@ const summary = records.map(
 );
 p(`ours / PyTorch (best path, lower is better): ${summary.join('; ')}`);
 p();
+if (study.error) p(`pretrained study: ${study.error}`);
+else
+  p(
+    `@myoseg/pretrained, one 10-slice 256×256 study (segmentVolume, onnxruntime-node, ${args.threads} threads): ` +
+      `${study.msPerStudy.toFixed(0)} ms (runs ${study.runs.map((x) => x.toFixed(0)).join(' ')}); ${study.found}/${study.slices} slices found`,
+  );
 if (pipeline.error) {
   p(`pipeline: ${pipeline.error}`);
 } else {
