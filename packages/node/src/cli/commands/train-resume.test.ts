@@ -121,6 +121,6 @@ describe('myoseg train: kill -9 mid-run, then --resume', () => {
     args[args.indexOf(preset)] = 'nope.yaml';
     const badPreset = await run(process.execPath, args).catch((e) => e);
     expect(badPreset.code).toBe(2);
-    expect(badPreset.stderr).toMatch(/--preset must be quick, paper or a \.json file, got nope\.yaml/);
+    expect(badPreset.stderr).toMatch(/--preset must be paper, quick, standard or a \.json file, got nope\.yaml/);
   });
 });
