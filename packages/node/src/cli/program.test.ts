@@ -8,18 +8,11 @@ import { gunzipSync } from 'node:zlib';
 import { readNifti, writeNifti } from '@myoseg/datasets';
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../../test/capture-io';
 import { loadPipelineFolder } from '../files/pipeline-folder';
 import { demoCommand } from './commands/demo';
 import { trainCommand } from './commands/train';
-import type { CliIo } from './io';
 import { main } from './program';
-
-function captureIo(env: Record<string, string | undefined> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), status: () => {}, env };
-  return { io, out, err };
-}
 
 let dir: string;
 let demo: string;
@@ -123,7 +116,10 @@ describe('myoseg CLI', () => {
         ['segment', label, '--model', join(dir, 'nomodel'), '--out', dir],
         /not a myoseg model folder.*myoseg demo/,
       ],
-      [['segment', label, '--model', model, '--out', join(text, 'sub')], /--out .*cannot create the folder/],
+      [
+        ['segment', label, '--model', model, '--out', join(text, 'sub')],
+        /--out .*notes\.txt is a file, not a folder/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const { io, err } = captureIo();
