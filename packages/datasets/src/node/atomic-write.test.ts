@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { FileWriteError } from '../errors';
-import { temporaryFileTarget, writeFileAtomic } from './atomic-write';
+import { removeStaleTemporaries, temporaryFileTarget, writeFileAtomic } from './atomic-write';
 import { removeOnSignal } from './temporary-files';
 
 describe('writeFileAtomic', () => {
@@ -31,6 +31,27 @@ describe('temporaryFileTarget', () => {
     expect(temporaryFileTarget('evaluation.json.4242.0a1b2c3d.tmp')).toBe('evaluation.json');
     expect(temporaryFileTarget('evaluation.json')).toBeUndefined();
     expect(temporaryFileTarget('notes.tmp')).toBeUndefined();
+  });
+});
+
+describe('removeStaleTemporaries', () => {
+  it("removes the temporary files of dead writers for the targets asked, and keeps a running writer's", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'myoseg-stale-'));
+    try {
+      const dead = 2 ** 22 + 17; // above Linux's default pid_max
+      const names = [
+        `a_myo.nii.gz.${dead}.0a1b2c3d.tmp`,
+        `a_myo.nii.gz.${process.pid}.0a1b2c3d.tmp`,
+        `notes.txt.${dead}.0a1b2c3d.tmp`,
+        'a_myo.nii.gz',
+      ];
+      for (const n of names) await writeFile(join(dir, n), 'x');
+      expect(await removeStaleTemporaries(dir, (t) => t.startsWith('a_'))).toEqual([names[0]]);
+      expect((await readdir(dir)).sort()).toEqual(names.slice(1).sort());
+      expect(await removeStaleTemporaries(join(dir, 'none'), () => true)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
