@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
-import { access, lstat, mkdir, readdir, readFile, realpath, rm, stat } from 'node:fs/promises';
+import { access, lstat, mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { temporaryFileTarget, writeFileAtomic } from '@myoseg/datasets/node';
+import { removeStaleTemporaries, temporaryFileTarget, writeFileAtomic } from '@myoseg/datasets/node';
 import { InputError, OutputFolderError } from '../errors';
 
 /** The file in every folder myoseg writes whole, naming its kind and the entries it wrote. */
@@ -232,9 +232,7 @@ export async function startRunFolder(dir: string, kind: OutputKind): Promise<voi
  */
 export async function markRunFolder(dir: string, kind: OutputKind): Promise<void> {
   const own = new Set(KIND_ENTRIES[kind]);
-  for (const name of await readdir(dir)) {
-    if (own.has(temporaryFileTarget(name) ?? '')) await rm(join(dir, name), { force: true });
-  }
+  await removeStaleTemporaries(dir, (target) => own.has(target));
   await writeFileAtomic(join(dir, OUTPUT_MANIFEST), outputManifest(kind, [...own]));
 }
 

@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { finiteIntensities } from '@myoseg/core';
 import { type NiftiImage, readNifti, writeNifti } from '@myoseg/datasets';
-import { writeFileAtomic } from '@myoseg/datasets/node';
+import { removeStaleTemporaries, writeFileAtomic } from '@myoseg/datasets/node';
 import type { MyocardiumPipeline } from '@myoseg/models';
 import ndarray from 'ndarray';
 import { initBackend } from '../../backend';
@@ -145,7 +145,8 @@ async function segmentFile(
 
 /**
  * Checks, before any work, that the masks can be written: `--out` is (or can be created as) a writable folder,
- * and no folder sits where a mask of a 2D/3D input would go.
+ * and no folder sits where a mask of a 2D/3D input would go. Then creates `--out`, and removes the temporary files
+ * of these outputs that a killed run left.
  *
  * @throws `OutputFolderError` naming `--out` or the path in the way.
  */
@@ -158,6 +159,8 @@ async function checkMaskOutputs(out: string, stems: readonly string[]): Promise<
       throw new OutputFolderError(`--out ${out}: ${path} is a folder, where the mask of an input would go`);
   }
   await ensureOutputFolder(out);
+  // what an earlier run killed in the middle of writing these outputs left
+  await removeStaleTemporaries(out, (target) => stems.some((stem) => target.startsWith(`${stem}_`)));
 }
 
 /**
