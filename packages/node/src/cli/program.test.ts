@@ -9,6 +9,7 @@ import { readNifti, writeNifti } from '@myoseg/datasets';
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../test/capture-io';
+import { TINY_PRESET } from '../../test/tiny-preset';
 import { loadPipelineFolder } from '../files/pipeline-folder';
 import { demoCommand } from './commands/demo';
 import { trainCommand } from './commands/train';
@@ -30,15 +31,7 @@ beforeAll(async () => {
     seed: 1,
     runs: 1,
     out: demo,
-    preset: {
-      base: 'quick',
-      widthMultiplier: 1 / 16,
-      localizerSize: [32, 32],
-      segmenterSize: [24, 24],
-      frozenEpochs: 1,
-      epochs: 1,
-      batchSize: 8,
-    },
+    preset: TINY_PRESET,
   });
   expect(code).toBe(0);
 }, 240_000);
@@ -181,15 +174,7 @@ describe('myoseg CLI', () => {
   });
 
   it('train saves a model folder; Ctrl-C stops after the current batch and still saves one that loads', async () => {
-    const tiny = {
-      base: 'quick' as const,
-      widthMultiplier: 1 / 16,
-      localizerSize: [32, 32] as [number, number],
-      segmenterSize: [24, 24] as [number, number],
-      frozenEpochs: 1,
-      epochs: 2,
-      batchSize: 4,
-    };
+    const tiny = { ...TINY_PRESET, epochs: 2, batchSize: 4 };
     const listeners: (() => void)[] = [];
     const interrupt = {
       on: (l: () => void) => listeners.push(l),

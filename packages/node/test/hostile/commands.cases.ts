@@ -228,7 +228,7 @@ export const commandCases: HostileCase[] = [
     setup: report('{"rows": 3}'),
     argv: (c) => ['report', join(c.dir, 'run')],
     exit: 2,
-    stderr: /report\.json/,
+    stderr: /run\/report\.json: \w+: expected /,
     absent: ['run/report.html'],
   },
   {
@@ -236,7 +236,7 @@ export const commandCases: HostileCase[] = [
     setup: report('null'),
     argv: (c) => ['report', join(c.dir, 'run')],
     exit: 2,
-    stderr: /report\.json/,
+    stderr: /run\/report\.json: .*expected an object, got null/,
   },
   {
     name: 'report: no report.json',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { seededRandom } from '@myoseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_PRESET } from '../tiny-preset';
 import { filesUnder } from './case';
 import { buildWorld, type World } from './world';
 
@@ -22,18 +23,7 @@ let root: string;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'myoseg-kills-'));
   world = await buildWorld(root);
-  await writeFile(
-    join(root, 'tiny.json'),
-    JSON.stringify({
-      base: 'quick',
-      widthMultiplier: 1 / 16,
-      localizerSize: [32, 32],
-      segmenterSize: [24, 24],
-      frozenEpochs: 1,
-      epochs: 1,
-      batchSize: 8,
-    }),
-  );
+  await writeFile(join(root, 'tiny.json'), JSON.stringify(TINY_PRESET));
 }, 60_000);
 afterAll(() => rm(root, { recursive: true, force: true }));
 
