@@ -24,7 +24,7 @@ const NIFTI = /\.nii(\.gz)?$/;
 const NOT_IMAGE = /_(gt|myo)\.nii(\.gz)?$/;
 
 /** A file name without `.nii` or `.nii.gz`. */
-export const niftiStem = (path: string): string => basename(path).replace(NIFTI, '');
+const niftiStem = (path: string): string => basename(path).replace(NIFTI, '');
 
 const REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'a dangling symbolic link (its target does not exist)',
