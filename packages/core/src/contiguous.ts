@@ -14,7 +14,7 @@ export function isPacked(arr: NumericNdArray): boolean {
 }
 
 /** Visits every element of a (possibly strided) ndarray in row-major order. */
-function forEachValue(arr: NumericNdArray, visit: (value: number, index: number) => void): void {
+export function forEachValue(arr: NumericNdArray, visit: (value: number, index: number) => void): void {
   const { shape, stride, offset, data } = arr;
   const dims = shape.length;
   if (dims === 0) return;

@@ -12,6 +12,7 @@ export { type CropOptions, cropImage, pasteMask } from './crop';
 export { PAPER_FRAME, type SquareCropOptions, squareCropBox } from './crop-box';
 export { distanceTransform } from './distance-transform';
 export { InsufficientDataError, InvalidShapeError, ShapeMismatchError } from './errors';
+export { type FiniteIntensities, finiteIntensities } from './finite-intensities';
 export { type BoundaryMode, gaussianBlur, gaussianKernel1d, gaussianKernel2d } from './gaussian';
 export { isMyosegError, MyosegError } from './myoseg-error';
 export { type NormalizeOptions, normalizeIntensity } from './normalize';

@@ -52,3 +52,36 @@ export class InvalidOptionError extends MyosegError {
   /** Always `'INVALID_OPTION'`. */
   override readonly code: string = 'INVALID_OPTION';
 }
+
+/** What a few system error codes mean, for messages that a user can act on. */
+const WRITE_FAILURES: Readonly<Record<string, string>> = {
+  EISDIR: 'a folder is in the way',
+  ENOTDIR: 'a file is in the way of its folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+};
+
+/**
+ * An output file could not be written (a folder in the way, no permission, a full disk). The message names the
+ * output file, never the temporary file it was being written through.
+ */
+export class FileWriteError extends MyosegError {
+  /** Always `'FILE_WRITE'`. */
+  override readonly code: string = 'FILE_WRITE';
+  /** The output file. */
+  readonly path: string;
+
+  /**
+   * @param path - the output file.
+   * @param cause - the system error (its `code`, e.g. `EISDIR`, is named in the message).
+   */
+  constructor(path: string, cause: unknown) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    const why = typeof code === 'string' ? `${WRITE_FAILURES[code] ?? 'failed'}, ${code}` : String(cause);
+    super(`${path}: cannot write (${why})`, { cause });
+    this.path = path;
+  }
+}

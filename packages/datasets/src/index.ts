@@ -21,7 +21,13 @@ export {
   type SkippedItem,
   type SliceSample,
 } from './acdc/types';
-export { AcdcFormatError, InvalidOptionError, NiftiFormatError, NiftiWriteError } from './errors';
+export {
+  AcdcFormatError,
+  FileWriteError,
+  InvalidOptionError,
+  NiftiFormatError,
+  NiftiWriteError,
+} from './errors';
 export { robustBrightness } from './filters/brightness';
 export { type ExposureOptions, exposureInRange } from './filters/exposure';
 export { lvCavityVisible } from './filters/lv-cavity-visible';

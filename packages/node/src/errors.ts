@@ -20,3 +20,12 @@ export class OutputFolderError extends InputError {
   /** Always `'OUTPUT_FOLDER'`. */
   override readonly code: string = 'OUTPUT_FOLDER';
 }
+
+/**
+ * A command ran, but none of its inputs gave a result (every patient of `evaluate --data` failed): a run-time
+ * failure, exit code 1, never a summary of zeros that looks like a score.
+ */
+export class NoResultsError extends MyosegError {
+  /** Always `'NO_RESULTS'`. */
+  override readonly code: string = 'NO_RESULTS';
+}

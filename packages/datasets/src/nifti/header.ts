@@ -259,6 +259,17 @@ function checkHeader(header: NiftiHeader, source: string): void {
       throw new NiftiFormatError(source, `size ${header.dim[i]} (expected a positive size)`, `dim[${i}]`);
     }
   }
+  // a zero or NaN voxel size would make every area, volume and distance 0 or NaN, silently
+  for (let i = 1; i <= Math.min(ndim, 3); i++) {
+    const size = header.pixdim[i];
+    if (!Number.isFinite(size) || size === 0) {
+      throw new NiftiFormatError(
+        source,
+        `${size} (expected the voxel size along axis ${i} in mm, finite and not 0)`,
+        `pixdim[${i}]`,
+      );
+    }
+  }
   if (!datatypeByCode(header.datatypeCode)) {
     throw new NiftiFormatError(
       source,

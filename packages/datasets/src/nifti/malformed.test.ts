@@ -53,6 +53,18 @@ describe('readNifti on malformed input', () => {
     ['zero dimensions', () => patched((v) => v.setInt16(40, 0, true)), 'dim[0]', /expected 1 to 7/],
     ['a negative size', () => patched((v) => v.setInt16(44, -3, true)), 'dim[2]', /positive/],
     [
+      'a voxel size of 0',
+      () => patched((v) => v.setFloat32(80, 0, true)),
+      'pixdim[1]',
+      /0 \(expected the voxel size/,
+    ],
+    [
+      'a NaN slice thickness',
+      () => patched((v) => v.setFloat32(88, Number.NaN, true)),
+      'pixdim[3]',
+      /NaN \(expected the voxel size along axis 3 in mm/,
+    ],
+    [
       'vox_offset inside the header',
       () => patched((v) => v.setFloat32(108, 100, true)),
       'vox_offset',

@@ -67,6 +67,22 @@ describe('synthesizeAcdc', () => {
       expect((await readdir(entry.dir)).some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 
+  it('replaces whole patient folders, and removes the temporary ones a killed run left', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'myoseg-twin-rerun-'));
+    try {
+      const stale = join(out, 'training', '.patient001.tmp-0a1b2c3d');
+      await mkdir(stale, { recursive: true });
+      await writeFile(join(stale, 'Info.cfg'), 'ED: 1\n');
+      await mkdir(join(out, 'training', 'patient001'));
+      await writeFile(join(out, 'training', 'patient001', 'old.txt'), 'from before');
+      const again = await synthesizeAcdc({ patients: 2, seed: 9, outDir: out, params: SMALL });
+      expect(await readdir(join(out, 'training'))).toEqual(['patient001', 'patient002']);
+      expect((await readdir(again[0].dir)).sort()).toEqual([...again[0].files].sort());
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
   it('checks its options before writing', async () => {
     await expect(synthesizeAcdc({ patients: 0, seed: 1, outDir: root })).rejects.toThrow(InvalidOptionError);
     await expect(synthesizeAcdc({ patients: 2, seed: 1, outDir: '' })).rejects.toThrow(/outDir/);

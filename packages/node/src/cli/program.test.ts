@@ -8,18 +8,12 @@ import { gunzipSync } from 'node:zlib';
 import { readNifti, writeNifti } from '@myoseg/datasets';
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureIo } from '../../test/capture-io';
+import { TINY_PRESET } from '../../test/tiny-preset';
 import { loadPipelineFolder } from '../files/pipeline-folder';
 import { demoCommand } from './commands/demo';
 import { trainCommand } from './commands/train';
-import type { CliIo } from './io';
 import { main } from './program';
-
-function captureIo(env: Record<string, string | undefined> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { out: (l) => out.push(l), err: (l) => err.push(l), status: () => {}, env };
-  return { io, out, err };
-}
 
 let dir: string;
 let demo: string;
@@ -37,15 +31,7 @@ beforeAll(async () => {
     seed: 1,
     runs: 1,
     out: demo,
-    preset: {
-      base: 'quick',
-      widthMultiplier: 1 / 16,
-      localizerSize: [32, 32],
-      segmenterSize: [24, 24],
-      frozenEpochs: 1,
-      epochs: 1,
-      batchSize: 8,
-    },
+    preset: TINY_PRESET,
   });
   expect(code).toBe(0);
 }, 240_000);
@@ -123,7 +109,10 @@ describe('myoseg CLI', () => {
         ['segment', label, '--model', join(dir, 'nomodel'), '--out', dir],
         /not a myoseg model folder.*myoseg demo/,
       ],
-      [['segment', label, '--model', model, '--out', join(text, 'sub')], /--out .*cannot create the folder/],
+      [
+        ['segment', label, '--model', model, '--out', join(text, 'sub')],
+        /--out .*notes\.txt is a file, not a folder/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const { io, err } = captureIo();
@@ -185,15 +174,7 @@ describe('myoseg CLI', () => {
   });
 
   it('train saves a model folder; Ctrl-C stops after the current batch and still saves one that loads', async () => {
-    const tiny = {
-      base: 'quick' as const,
-      widthMultiplier: 1 / 16,
-      localizerSize: [32, 32] as [number, number],
-      segmenterSize: [24, 24] as [number, number],
-      frozenEpochs: 1,
-      epochs: 2,
-      batchSize: 4,
-    };
+    const tiny = { ...TINY_PRESET, epochs: 2, batchSize: 4 };
     const listeners: (() => void)[] = [];
     const interrupt = {
       on: (l: () => void) => listeners.push(l),

@@ -57,6 +57,7 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
       'after',
       `
 Exit codes: 0 ok, 1 some inputs failed or a run-time failure, 2 bad usage or unusable input (nothing written).
+Every error is one line with a stable code; docs/guides/errors.md lists them all, with what to do.
 
 Examples:
   myoseg demo                                   synthesize, train (quick preset), reproduce Table 1 in ./myoseg-demo
@@ -150,6 +151,18 @@ Examples:
     .option(
       '--allow-incomplete',
       'use a model folder whose training stopped early (myoseg.json "complete": false)',
+    )
+    .addHelpText(
+      'after',
+      `
+Folders are walked for .nii/.nii.gz images; *_gt (labels) and *_myo (masks of an earlier run) are left out, and an
+entry that cannot be read (a dangling symbolic link, an unreadable folder) is reported as a failure while the others
+go on. Each input gets its own output name, decided before any work: <name>_myo.nii.gz, where <name> is the file's
+name without .nii/.nii.gz; inputs that share a name get their parent folders in it (a/x.nii.gz and b/x.nii.gz give
+a_x_myo.nii.gz and b_x_myo.nii.gz), and x.nii beside x.nii.gz gives x_nii_myo.nii.gz and x_nii_gz_myo.nii.gz.
+NaN, ±Inf and float64 voxels beyond float32 range are replaced by their slice's finite min/max, counted on stderr
+and in --json (nonFiniteVoxels). --frames applies to 4D inputs; other inputs are segmented whole, with a warning.
+An unwritable --out is refused before any work (exit 2); a mask that cannot be written fails its input (exit 1).`,
     )
     .action(async (inputs: string[], o) => run(() => segmentCommand(io, inputs, { ...o, ...global() }))());
 

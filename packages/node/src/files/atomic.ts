@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { removeOnSignal } from '@myoseg/datasets/node';
 import {
   checkOutputFolder,
   OUTPUT_MANIFEST,
@@ -14,7 +15,8 @@ const suffix = () => randomBytes(4).toString('hex');
 /**
  * Writes a whole folder atomically: every file goes into a temporary sibling folder, which then replaces `dir`
  * (an existing `dir` is moved aside and removed only once the new one is in place). An interrupted write
- * leaves the old folder, or no folder, but never a half-written one under `dir`. The folder gets an
+ * leaves the old folder, or no folder, but never a half-written one under `dir` (and SIGINT/SIGTERM remove the
+ * temporary folder, unless another listener handles them). The folder gets an
  * {@link OUTPUT_MANIFEST} naming its `kind` and entries.
  *
  * Only a myoseg folder of the same kind is ever replaced: an existing `dir` that is a file, or a folder holding
@@ -34,6 +36,7 @@ export async function writeFolderAtomic(
   const parent = dirname(dir);
   await mkdir(parent, { recursive: true });
   const tmp = join(parent, `.${basename(dir)}.tmp-${suffix()}`);
+  const release = removeOnSignal(tmp);
   try {
     const all = { ...files, [OUTPUT_MANIFEST]: outputManifest(options.kind, entries) };
     for (const [rel, data] of Object.entries(all)) {
@@ -52,6 +55,8 @@ export async function writeFolderAtomic(
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
+  } finally {
+    release();
   }
 }
 

@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutputFolderError } from '../errors';
 import { writeFolderAtomic } from './atomic';
 import {
+  checkInputFolder,
   checkOutputFolder,
   checkRunFolder,
   checkWritable,
   isInside,
   markRunFolder,
   OUTPUT_MANIFEST,
+  startRunFolder,
 } from './output-folder';
 
 let dir: string;
@@ -124,6 +126,34 @@ describe('checkRunFolder', () => {
     await markRunFolder(run, 'evaluation');
     await expect(checkRunFolder(run, 'evaluation')).resolves.toBeUndefined();
     await expect(checkRunFolder(run, 'demo-run')).rejects.toThrow(/evaluation folder, not a demo-run/);
+  });
+});
+
+describe('folders of a killed run', () => {
+  it("take a temporary file of their own entries for their own, and the next run's mark removes it", async () => {
+    const run = join(dir, 'killed-evaluation');
+    await mkdir(run);
+    await writeFile(join(run, 'slices.csv'), 'a\n');
+    await writeFile(join(run, 'evaluation.json.4242.0a1b2c3d.tmp'), '{"summ');
+    await expect(checkRunFolder(run, 'evaluation')).resolves.toBeUndefined();
+    await writeFile(join(run, 'notes.json.4242.0a1b2c3d.tmp'), 'not ours');
+    await expect(checkRunFolder(run, 'evaluation')).rejects.toThrow(/notes\.json\.4242/);
+    await rm(join(run, 'notes.json.4242.0a1b2c3d.tmp'));
+    await markRunFolder(run, 'evaluation');
+    expect((await readdir(run)).sort()).toEqual([OUTPUT_MANIFEST, 'slices.csv']);
+  });
+
+  it('a run folder started but not marked is refused as an input, naming its manifest', async () => {
+    const cohort = join(dir, 'half-cohort');
+    await startRunFolder(cohort, 'twin-cohort');
+    await mkdir(join(cohort, 'training'));
+    await expect(checkRunFolder(cohort, 'twin-cohort')).resolves.toBeUndefined(); // a rerun may finish it
+    for (const data of [cohort, join(cohort, 'training')])
+      await expect(checkInputFolder(data, '--data')).rejects.toThrow(
+        /--data .*: an unfinished myoseg twin-cohort \(.*half-cohort\/\.myoseg-output\.json says "complete": false/,
+      );
+    await markRunFolder(cohort, 'twin-cohort');
+    await expect(checkInputFolder(cohort, '--data')).resolves.toBeUndefined();
   });
 });
 

@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
-import { access, lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { access, lstat, mkdir, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { writeFileAtomic } from '@myoseg/datasets/node';
-import { OutputFolderError } from '../errors';
+import { removeStaleTemporaries, temporaryFileTarget, writeFileAtomic } from '@myoseg/datasets/node';
+import { InputError, OutputFolderError } from '../errors';
 
 /** The file in every folder myoseg writes whole, naming its kind and the entries it wrote. */
 export const OUTPUT_MANIFEST = '.myoseg-output.json';
@@ -43,6 +43,8 @@ export interface OutputManifest {
   kind: OutputKind;
   /** The top-level entries myoseg wrote there (files and folders). */
   entries: string[];
+  /** `false` while a run is still writing the folder (see {@link startRunFolder}); absent once it is whole. */
+  complete?: false;
 }
 
 /** The distinct top-level names of relative paths (`a/b.txt` → `a`), sorted. */
@@ -50,9 +52,16 @@ export function topLevelEntries(paths: Iterable<string>): string[] {
   return [...new Set([...paths].map((p) => p.split(/[/\\]/)[0]))].sort();
 }
 
-/** {@link OUTPUT_MANIFEST}'s text for a folder of `kind` holding the top-level `entries`. */
-export function outputManifest(kind: OutputKind, entries: readonly string[]): string {
-  return `${JSON.stringify({ kind, entries: [...entries] } satisfies OutputManifest)}\n`;
+/**
+ * {@link OUTPUT_MANIFEST}'s text for a folder of `kind` holding the top-level `entries`; `complete: false` marks a
+ * folder that a run is still writing.
+ */
+export function outputManifest(
+  kind: OutputKind,
+  entries: readonly string[],
+  options: { complete?: false } = {},
+): string {
+  return `${JSON.stringify({ kind, entries: [...entries], ...options } satisfies OutputManifest)}\n`;
 }
 
 async function readManifest(dir: string): Promise<OutputManifest | undefined> {
@@ -63,7 +72,8 @@ async function readManifest(dir: string): Promise<OutputManifest | undefined> {
     if (
       typeof m.kind === 'string' &&
       Array.isArray(m.entries) &&
-      m.entries.every((e) => typeof e === 'string')
+      m.entries.every((e) => typeof e === 'string') &&
+      (m.complete === undefined || m.complete === false)
     )
       return m as OutputManifest;
   } catch {}
@@ -121,7 +131,8 @@ export async function checkOutputFolder(
       ? [...manifest.entries, OUTPUT_MANIFEST]
       : [...KIND_ENTRIES[kind], ...(options.ownEntries ?? [])],
   );
-  const foreign = names.filter((n) => !allowed.has(n));
+  // what a kill in the middle of an atomic write of one of its entries left is the kind's own too
+  const foreign = names.filter((n) => !allowed.has(n) && !allowed.has(temporaryFileTarget(n) ?? ''));
   if (foreign.length > 0) {
     const shown = (foreign.length > 0 ? foreign : names).slice(0, 3).join(', ');
     throw new OutputFolderError(
@@ -202,7 +213,43 @@ export async function checkRunFolder(
   await checkWritable(dir, label);
 }
 
-/** Writes a run folder's {@link OUTPUT_MANIFEST} (after its outputs), so a later run recognises it as its own. */
+/**
+ * Creates a run folder with an {@link OUTPUT_MANIFEST} that says `"complete": false`, before the run writes its
+ * outputs there, so that a folder left by a killed run is never taken for a whole one (see
+ * {@link checkInputFolder}); {@link markRunFolder} marks it whole.
+ */
+export async function startRunFolder(dir: string, kind: OutputKind): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(
+    join(dir, OUTPUT_MANIFEST),
+    outputManifest(kind, [...KIND_ENTRIES[kind]], { complete: false }),
+  );
+}
+
+/**
+ * Writes a run folder's {@link OUTPUT_MANIFEST} (after its outputs), so a later run recognises it as its own, and
+ * removes the temporary files that an earlier, killed run left beside its entries.
+ */
 export async function markRunFolder(dir: string, kind: OutputKind): Promise<void> {
-  await writeFileAtomic(join(dir, OUTPUT_MANIFEST), outputManifest(kind, [...KIND_ENTRIES[kind]]));
+  const own = new Set(KIND_ENTRIES[kind]);
+  await removeStaleTemporaries(dir, (target) => own.has(target));
+  await writeFileAtomic(join(dir, OUTPUT_MANIFEST), outputManifest(kind, [...own]));
+}
+
+/**
+ * Checks that an input folder (`--data`) is not a myoseg output that its run left unfinished (a `myoseg synth`
+ * that was killed): its {@link OUTPUT_MANIFEST}, or its parent's (for `--data cohort/training`), says
+ * `"complete": false`.
+ *
+ * @throws {@link InputError} naming the folder and the command to finish it.
+ */
+export async function checkInputFolder(dir: string, label: string): Promise<void> {
+  for (const at of [dir, dirname(resolve(dir))]) {
+    const manifest = await readManifest(at);
+    if (manifest?.complete === false) {
+      throw new InputError(
+        `${label} ${dir}: an unfinished myoseg ${manifest.kind} (${join(at, OUTPUT_MANIFEST)} says "complete": false; its run was interrupted); run it again to finish it`,
+      );
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { dice, hausdorffDistance, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
+import { dice, finiteIntensities, hausdorffDistance, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
 import { type AcdcPatient, filterSlices, toSlices } from '@myoseg/datasets';
 import { loadAcdc, writeFileAtomic } from '@myoseg/datasets/node';
 import {
@@ -10,11 +10,13 @@ import {
   type VolumeSummary,
 } from '@myoseg/models';
 import { initBackend } from '../../backend';
-import { checkRunFolder, markRunFolder } from '../../files/output-folder';
+import { NoResultsError } from '../../errors';
+import { checkInputFolder, checkRunFolder, markRunFolder } from '../../files/output-folder';
 import { frameStacks } from '../frame-stacks';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
 import { toCsv } from '../output';
+import { warnIntensities } from '../segment-inputs';
 
 /** One slice's scores in `myoseg evaluate` (the slice-level view). */
 export interface EvaluatedSlice {
@@ -54,7 +56,8 @@ export interface EvaluateOptions {
 
 /**
  * Segments every ED/ES stack of one patient as a volume and scores it: the frame in 3D over all its slices, and
- * each slice (all, or those the paper's filters keep) in 2D.
+ * each slice (all, or those the paper's filters keep) in 2D. Non-finite voxels are replaced slice by slice first
+ * (see `finiteIntensities`; the stacks are float32 already, never rescaled) and counted.
  */
 async function evaluatePatient(
   patient: AcdcPatient,
@@ -65,8 +68,11 @@ async function evaluatePatient(
   const kept = options.filtered ? new Set(filterSlices(samples).kept) : null;
   const slices: EvaluatedSlice[] = [];
   const frames: FrameScore[] = [];
+  let nonFiniteVoxels = 0;
   for (const stack of frameStacks(samples, () => patient.spacing)) {
-    const result = await segmenter.segmentVolume(stack.image, {
+    const { image, replaced } = finiteIntensities(stack.image);
+    nonFiniteVoxels += replaced;
+    const result = await segmenter.segmentVolume(image, {
       spacing: stack.spacing,
       volumeConsistent: !options.perSlice,
     });
@@ -87,7 +93,7 @@ async function evaluatePatient(
       });
     });
   }
-  return { slices, frames };
+  return { slices, frames, nonFiniteVoxels };
 }
 
 /** Objects as CSV, their first object's keys as the columns (no file content when there are no rows). */
@@ -106,20 +112,26 @@ const objectsCsv = (rows: readonly object[]) => {
  * the whole-volume view, per frame over all slices with ground truth: 3D Dice, HD95 and HD (mm), myocardial volume
  * (ml) and mass (g, at 1.05 g/ml), with means per ACDC group and phase. The slice-level view (2D Dice and HD95 per
  * slice; with `filtered`, only the slices the paper's filters keep, as in Table 1) stays beside it. Writes
- * `slices.csv`, `frames.csv` and `evaluation.json` to `out`.
+ * `slices.csv`, `frames.csv` and `evaluation.json` to `out`. Skipped and failed patients are named on stderr with
+ * the reason.
  *
  * @returns the exit code: 1 when some patient failed, else 0.
+ * @throws `NoResultsError` (exit code 1) when no patient could be scored; nothing is written then.
  */
 export async function evaluateCommand(io: CliIo, options: EvaluateOptions): Promise<number> {
   await checkRunFolder(options.out, 'evaluation', {
     label: '--out',
     inputs: [{ path: options.data, label: '--data' }],
   });
+  await checkInputFolder(options.data, '--data');
   const cohort = await loadAcdc(options.data, { onError: 'skip' });
+  for (const s of cohort.skipped)
+    io.err(`skipped ${s.patient}: ${s.reason.startsWith(s.file) ? '' : `${s.file}: `}${s.reason}`);
   await initBackend({ prefer: options.backend as never, env: io.env });
   const loaded = await loadModelForInference(io, options.model, options.runtime);
   const slices: EvaluatedSlice[] = [];
   const frames: FrameScore[] = [];
+  const nonFinite: { patient: string; voxels: number }[] = [];
   const failed = cohort.skipped.map((s) => ({ patient: s.patient, error: `${s.file}: ${s.reason}` }));
   try {
     for (const [i, patient] of cohort.patients.entries()) {
@@ -128,13 +140,20 @@ export async function evaluateCommand(io: CliIo, options: EvaluateOptions): Prom
         const r = await evaluatePatient(patient, loaded.pipeline, options);
         slices.push(...r.slices);
         frames.push(...r.frames);
+        if (r.nonFiniteVoxels > 0) nonFinite.push({ patient: patient.id, voxels: r.nonFiniteVoxels });
+        warnIntensities(io, patient.id, r.nonFiniteVoxels, 1);
       } catch (e) {
         failed.push({ patient: patient.id, error: (e as Error).message });
-        io.err(`failed: ${patient.id}: ${(e as Error).message}`);
+        io.err(`failed: ${patient.id}: ${(e as Error).message.split('\n')[0]}`);
       }
     }
   } finally {
     loaded.dispose();
+  }
+  if (frames.length === 0) {
+    throw new NoResultsError(
+      `--data ${options.data}: none of its ${failed.length} patient(s) could be scored (reasons above); nothing written`,
+    );
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const finite = slices.map((s) => s.hd95Mm).filter(Number.isFinite);
@@ -148,6 +167,7 @@ export async function evaluateCommand(io: CliIo, options: EvaluateOptions): Prom
     meanAbsVolumeErrorMl: mean(frames.map((f) => Math.abs(f.volumeMl - f.trueVolumeMl))),
     meanAbsMassErrorG: mean(frames.map((f) => Math.abs(f.massG - f.trueMassG))),
     failed,
+    nonFinite,
     localization: options.perSlice ? 'per-slice' : 'volume',
     sliceView: options.filtered ? 'filtered' : 'all',
     frames: frames.length,

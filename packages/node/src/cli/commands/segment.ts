@@ -1,16 +1,20 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { lstat, readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { finiteIntensities } from '@myoseg/core';
 import { type NiftiImage, readNifti, writeNifti } from '@myoseg/datasets';
-import { writeFileAtomic } from '@myoseg/datasets/node';
+import { removeStaleTemporaries, writeFileAtomic } from '@myoseg/datasets/node';
 import type { MyocardiumPipeline } from '@myoseg/models';
 import ndarray from 'ndarray';
 import { initBackend } from '../../backend';
-import { InputError } from '../../errors';
+import { InputError, OutputFolderError } from '../../errors';
+import { checkWritable } from '../../files/output-folder';
 import { overlayPng } from '../../report';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
 import { ensureOutputFolder } from '../output';
+import { runtimeOption } from '../runtime-option';
+import { type FailedInput, niftiInputs, outputStems, warnIntensities } from '../segment-inputs';
 
 /** Options of `myoseg segment`. */
 export interface SegmentOptions {
@@ -32,36 +36,6 @@ export interface SegmentOptions {
   runtime?: string;
 }
 
-const NIFTI = /\.nii(\.gz)?$/;
-const stem = (path: string) => basename(path).replace(NIFTI, '');
-
-/** Expands files and folders (an ACDC root too) into the image files to segment; label files are left out. */
-export async function niftiInputs(inputs: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  const walk = async (path: string, top: string): Promise<void> => {
-    const info = await stat(path).catch(() => {
-      throw new InputError(`${top}: no such file or folder`);
-    });
-    if (info.isDirectory()) {
-      for (const name of (await readdir(path)).sort()) {
-        const child = join(path, name);
-        if ((await stat(child)).isDirectory() || (NIFTI.test(name) && !/_gt\.nii(\.gz)?$/.test(name)))
-          await walk(child, top);
-      }
-      return;
-    }
-    if (!NIFTI.test(path)) throw new InputError(`${path}: not a NIfTI file (expected .nii or .nii.gz)`);
-    files.push(resolve(path));
-  };
-  for (const input of inputs) {
-    const before = files.length;
-    await walk(input, input);
-    if (files.length === before)
-      throw new InputError(`${input}: holds no NIfTI image (.nii / .nii.gz; *_gt files are labels)`);
-  }
-  return files;
-}
-
 /** Refuses label maps given as images: a label file holds only a few small integers. */
 function assertNotLabels(file: string, image: NiftiImage): void {
   const integerType = ['uint8', 'int8', 'int16', 'uint16', 'int32', 'uint32'].includes(image.datatype);
@@ -76,8 +50,12 @@ function assertNotLabels(file: string, image: NiftiImage): void {
 }
 
 /** The `[D, H, W]` volumes of one file: one for 2D/3D, one per chosen frame for 4D. */
-function volumesOf(file: string, image: NiftiImage, frames: readonly number[] | undefined) {
+function volumesOf(file: string, image: NiftiImage, frames: readonly number[] | undefined, io: CliIo) {
   const v = image.volume;
+  if (frames && image.shape.length < 4)
+    io.err(
+      `warning: ${file}: --frames applies to 4D inputs only; this ${image.shape.length}D image is segmented whole`,
+    );
   if (image.shape.length === 2) return [{ suffix: '', volume: ndarray(v.data, [1, v.shape[0], v.shape[1]]) }];
   if (image.shape.length === 3) return [{ suffix: '', volume: v }];
   if (image.shape.length === 4) {
@@ -95,19 +73,46 @@ function volumesOf(file: string, image: NiftiImage, frames: readonly number[] | 
   throw new InputError(`${file}: expected a 2D, 3D or 4D image, got shape [${image.shape.join(', ')}]`);
 }
 
-/** Segments every slice of one file and writes `<name>_myo.nii.gz` (and overlays); returns the outputs. */
-async function segmentFile(file: string, segmenter: MyocardiumPipeline, options: SegmentOptions) {
+/** One mask written by `myoseg segment` (an entry of `--json`'s `written`). */
+interface WrittenMask {
+  /** The mask file. */
+  file: string;
+  /** Slices of the volume. */
+  slices: number;
+  /** Slices where the myocardium was found. */
+  found: number;
+  /** Myocardial volume in ml, when the input has a spacing. */
+  volumeMl?: number;
+  /** Voxels that were NaN, ±∞ or beyond float32's range, replaced before segmenting (see `finiteIntensities`). */
+  nonFiniteVoxels: number;
+  /** The power of two a float64 image beyond float32's range was multiplied by (1: none). */
+  intensityScale: number;
+}
+
+/**
+ * Segments every slice of one file and writes `<stem>_myo.nii.gz` (and overlays); returns the masks written.
+ * Intensities are made finite float32 first (`finiteIntensities`), with a warning on stderr when that changed any.
+ */
+async function segmentFile(
+  file: string,
+  stem: string,
+  segmenter: MyocardiumPipeline,
+  options: SegmentOptions,
+  io: CliIo,
+): Promise<WrittenMask[]> {
   const image = readNifti(await readFile(file), { name: file, gunzip: (b) => gunzipSync(b) });
   assertNotLabels(file, image);
-  const outputs: { file: string; slices: number; found: number; volumeMl?: number }[] = [];
-  for (const { suffix, volume } of volumesOf(file, image, options.frames)) {
+  const outputs: WrittenMask[] = [];
+  for (const { suffix, volume: stored } of volumesOf(file, image, options.frames, io)) {
+    const { image: volume, replaced, scale } = finiteIntensities(stored);
+    warnIntensities(io, `${file}${suffix ? ` frame ${suffix.slice(2)}` : ''}`, replaced, scale);
     const [d, h, w] = volume.shape;
     const spacing = image.spacing.slice(-3);
     const result = await segmenter.segmentVolume(
       volume,
       spacing.length === 3 ? { spacing: spacing as [number, number, number] } : {},
     );
-    const out = join(options.out, `${stem(file)}${suffix}_myo.nii.gz`);
+    const out = join(options.out, `${stem}${suffix}_myo.nii.gz`);
     const mask = image.shape.length === 2 ? ndarray(result.mask.data, [h, w]) : result.mask;
     await writeFileAtomic(
       out,
@@ -119,14 +124,11 @@ async function segmentFile(file: string, segmenter: MyocardiumPipeline, options:
     );
     if (options.png) {
       for (let z = 0; z < d; z++) {
-        const slice = ndarray(Float32Array.from(sliceValues(volume, z)), [h, w]);
+        const slice = ndarray(volume.data.slice(z * h * w, (z + 1) * h * w), [h, w]);
         const png = overlayPng(slice, [
           { mask: result.slices[z].mask, color: [230, 60, 40], opacity: 0.4, outline: true },
         ]);
-        await writeFileAtomic(
-          join(options.out, `${stem(file)}${suffix}_z${String(z).padStart(2, '0')}.png`),
-          png,
-        );
+        await writeFileAtomic(join(options.out, `${stem}${suffix}_z${String(z).padStart(2, '0')}.png`), png);
       }
     }
     outputs.push({
@@ -134,48 +136,72 @@ async function segmentFile(file: string, segmenter: MyocardiumPipeline, options:
       slices: d,
       found: result.slices.filter((s) => s.found).length,
       volumeMl: result.volumeMl,
+      nonFiniteVoxels: replaced,
+      intensityScale: scale,
     });
   }
   return outputs;
 }
 
-function sliceValues(volume: ndarray.NdArray, z: number): number[] {
-  const [, h, w] = volume.shape;
-  const out = new Array<number>(h * w);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = volume.get(z, y, x);
-  return out;
+/**
+ * Checks, before any work, that the masks can be written: `--out` is (or can be created as) a writable folder,
+ * and no folder sits where a mask of a 2D/3D input would go. Then creates `--out`, and removes the temporary files
+ * of these outputs that a killed run left.
+ *
+ * @throws `OutputFolderError` naming `--out` or the path in the way.
+ */
+async function checkMaskOutputs(out: string, stems: readonly string[]): Promise<void> {
+  await checkWritable(out, `--out ${out}`);
+  for (const stem of stems) {
+    const path = join(out, `${stem}_myo.nii.gz`);
+    const info = await lstat(path).catch(() => undefined);
+    if (info?.isDirectory())
+      throw new OutputFolderError(`--out ${out}: ${path} is a folder, where the mask of an input would go`);
+  }
+  await ensureOutputFolder(out);
+  // what an earlier run killed in the middle of writing these outputs left
+  await removeStaleTemporaries(out, (target) => stems.some((stem) => target.startsWith(`${stem}_`)));
 }
 
 /**
  * `myoseg segment INPUT...`: segments NIfTI images (files, folders, an ACDC root) with a trained model folder,
- * writing `<name>_myo.nii.gz` masks with the input's shape, spacing and affine. One failing file does not stop
- * the others; the exit code is 1 when any failed.
+ * writing `<name>_myo.nii.gz` masks with the input's shape, spacing and affine (names made unique, see
+ * {@link outputStems}). One failing file, or an unreadable entry of an input folder, does not stop the others; the
+ * exit code is 1 when any failed.
  */
 export async function segmentCommand(
   io: CliIo,
   inputs: readonly string[],
   options: SegmentOptions,
 ): Promise<number> {
-  const files = await niftiInputs(inputs);
-  await ensureOutputFolder(options.out);
-  await initBackend({ prefer: options.backend as never, env: io.env });
-  const loaded = await loadModelForInference(io, options.model, options.runtime, {
-    allowIncomplete: options.allowIncomplete,
-  });
-  const done: Awaited<ReturnType<typeof segmentFile>> = [];
-  const failed: { file: string; error: string }[] = [];
-  try {
-    for (const [i, file] of files.entries()) {
-      io.status(`[segment] ${i + 1}/${files.length} ${basename(file)}`);
-      try {
-        done.push(...(await segmentFile(file, loaded.pipeline, options)));
-      } catch (e) {
-        failed.push({ file, error: (e as Error).message });
-        io.err(`failed: ${(e as Error).message}`);
+  runtimeOption(options.runtime); // a bad --runtime is refused before any work
+  const { files, failed } = await niftiInputs(inputs);
+  const stems = outputStems(files);
+  await checkMaskOutputs(options.out, stems);
+  for (const f of failed) io.err(`failed: ${f.error}`);
+  const done: WrittenMask[] = [];
+  const fail = (f: FailedInput) => {
+    failed.push(f);
+    io.err(`failed: ${f.error}`);
+  };
+  if (files.length > 0) {
+    await initBackend({ prefer: options.backend as never, env: io.env });
+    const loaded = await loadModelForInference(io, options.model, options.runtime, {
+      allowIncomplete: options.allowIncomplete,
+    });
+    try {
+      for (const [i, file] of files.entries()) {
+        io.status(`[segment] ${i + 1}/${files.length} ${basename(file)}`);
+        try {
+          done.push(...(await segmentFile(file, stems[i], loaded.pipeline, options, io)));
+        } catch (e) {
+          const message = (e as Error).message.split('\n')[0];
+          fail({ file, error: message.startsWith(file) ? message : `${file}: ${message}` });
+        }
       }
+    } finally {
+      loaded.dispose();
     }
-  } finally {
-    loaded.dispose();
   }
   if (options.json) io.out(JSON.stringify({ written: done, failed }));
   else {

@@ -1,9 +1,13 @@
 import type { TwinAppearance } from '@myoseg/datasets';
 import { synthesizeAcdc } from '@myoseg/datasets/node';
-import { checkRunFolder, markRunFolder } from '../../files/output-folder';
+import { checkRunFolder, markRunFolder, startRunFolder } from '../../files/output-folder';
 import type { CliIo } from '../io';
 
-/** `myoseg synth`: writes a synthetic ACDC twin (ACDC's folder layout, NIfTI, Info.cfg). */
+/**
+ * `myoseg synth`: writes a synthetic ACDC twin (ACDC's folder layout, NIfTI, Info.cfg). Each patient folder
+ * appears whole (a rename), and the cohort's manifest says `"complete": false` until the last one is written, so
+ * `train` and `evaluate` refuse the cohort of a killed run; running the same command again finishes it.
+ */
 export async function synthCommand(
   io: CliIo,
   options: {
@@ -18,6 +22,7 @@ export async function synthCommand(
 ): Promise<number> {
   await checkRunFolder(options.out, 'twin-cohort', { label: '--out' });
   const t0 = performance.now();
+  await startRunFolder(options.out, 'twin-cohort');
   const written = await synthesizeAcdc({
     patients: options.patients,
     seed: options.seed,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TINY_PRESET } from '../../../test/tiny-preset';
 import { loadPipelineFolder } from '../../files/pipeline-folder';
 import { loadOnnxRuntime } from '../../onnx/runtime';
 
@@ -23,18 +24,7 @@ beforeAll(async () => {
   data = join(dir, 'data');
   await run(process.execPath, [cli, 'synth', '--patients', '5', '--out', data, '--seed', '3']);
   preset = join(dir, 'tiny.json');
-  await writeFile(
-    preset,
-    JSON.stringify({
-      base: 'quick',
-      widthMultiplier: 1 / 16,
-      localizerSize: [32, 32],
-      segmenterSize: [24, 24],
-      frozenEpochs: 1,
-      epochs: 2,
-      batchSize: 4,
-    }),
-  );
+  await writeFile(preset, JSON.stringify({ ...TINY_PRESET, epochs: 2, batchSize: 4 }));
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -121,6 +111,8 @@ describe('myoseg train: kill -9 mid-run, then --resume', () => {
     args[args.indexOf(preset)] = 'nope.yaml';
     const badPreset = await run(process.execPath, args).catch((e) => e);
     expect(badPreset.code).toBe(2);
-    expect(badPreset.stderr).toMatch(/--preset must be paper, quick, standard or a \.json file, got nope\.yaml/);
+    expect(badPreset.stderr).toMatch(
+      /--preset must be paper, quick, standard or a \.json file, got nope\.yaml/,
+    );
   });
 });

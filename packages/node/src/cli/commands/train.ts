@@ -16,7 +16,7 @@ import { initBackend } from '../../backend';
 import { InputError } from '../../errors';
 import { recoverFolderAtomic, writeFolderAtomic } from '../../files/atomic';
 import { diskReader } from '../../files/model-files';
-import { checkOutputFolder, checkRunFolder } from '../../files/output-folder';
+import { checkInputFolder, checkOutputFolder, checkRunFolder } from '../../files/output-folder';
 import { savePipelineFolder } from '../../files/pipeline-folder';
 import type { CliIo } from '../io';
 import { presetOption } from '../preset-option';
@@ -85,6 +85,7 @@ export async function trainCommand(io: CliIo, options: TrainOptions): Promise<nu
     label: '--out',
     inputs: [{ path: options.data, label: '--data' }],
   });
+  await checkInputFolder(options.data, '--data');
   await checkOutputFolder(checkpointFolder(options.out), 'checkpoint', {
     label: `checkpoint folder of --out ${options.out}`,
   });
