@@ -257,6 +257,7 @@ export async function readPipelineManifest(read: ReadFolderFile, where: string):
   try {
     bytes = await read(PIPELINE_MANIFEST);
   } catch (e) {
+    if (e instanceof ModelFolderError) throw e; // a reader's own check (e.g. a digest) already names the file
     const err = e as { code?: string; message?: string };
     throw new ModelFolderError(
       err.code === 'ENOENT' || err.code === '404'
