@@ -38,7 +38,7 @@ describe('checkPresetOverride / resolvePreset', () => {
       [{ encoder: 'resnet50' }, /field 'encoder' must be 'resnet34' or 'resnet18', got "resnet50"/],
       [{ segmenter: { epochs: -1 } }, /field 'segmenter\.epochs' must be an integer ≥ 0, got -1/],
       [{ segmenter: { frame: 0.2 } }, /unknown field 'segmenter\.frame'/],
-      [{ base: 'fast' }, /field 'base' must be 'paper' or 'quick'/],
+      [{ base: 'fast' }, /field 'base' must be 'paper', 'quick' or 'standard', got "fast"/],
       [{ cropJitter: 1 }, /field 'cropJitter' must be a number in \[0, 1\)/],
       [[1, 2], /tiny\.json: must be an object/],
       [{ augment: { rotateDeg: 200 } }, /field 'augment\.rotateDeg' must be in \[0, 180\] degrees, got 200/],
