@@ -20,6 +20,7 @@ export {
   type VolumeSegmentOptions,
 } from './pipeline/pipeline';
 export { prepareInput } from './pipeline/preprocess';
+export { PipelinePresetSchema, PresetNameSchema, StageSettingsSchema } from './pipeline/preset-schema';
 export type { PipelinePreset, PresetName, StageSettings } from './pipeline/presets';
 export { type SegmentationStage, type TfStageOptions, tfStage } from './pipeline/stage';
 export type { PatientSplitIds, PipelineHistory, TrainedPipeline } from './pipeline/train-pipeline';
@@ -34,7 +35,9 @@ export {
   type VolumeSummary,
   type VolumeTable,
 } from './pipeline/volume-scores';
-export type { AugmentOptions, Normalization } from './training/data';
+export { plainObject } from './schema/fields';
+export { describeValue, type FieldProblem, parseFields, problemMessage } from './schema/parse-fields';
+export { type AugmentOptions, AugmentOptionsSchema } from './training/augment/augment-schema';
 export { ModelCardError } from './training/errors';
 export type { FineTuneResult } from './training/fine-tune';
 export {
@@ -42,7 +45,9 @@ export {
   loadModel,
   MODEL_CARD_VERSION,
   type ModelCard,
+  ModelCardSchema,
   parseModelCard,
   saveModel,
 } from './training/model-io';
+export { type Normalization, NormalizationSchema } from './training/normalization-schema';
 export * from './weights';

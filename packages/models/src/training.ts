@@ -7,6 +7,8 @@ export {
   checkpointFiles,
   readCheckpointFiles,
 } from './files/checkpoint-files';
+export { type CheckpointJson, CheckpointJsonSchema } from './files/checkpoint-schema';
+export { PatientSplitIdsSchema } from './files/pipeline-folder-schema';
 export { balancedClassWeights, localizerSamples, segmenterSamples } from './pipeline/build-samples';
 export {
   type Approach,
@@ -28,6 +30,12 @@ export {
   type PipelineCheckpoint,
 } from './pipeline/pipeline-checkpoint';
 export { checkPresetOverride, PresetError } from './pipeline/preset-check';
+export {
+  PipelinePresetSchema,
+  PresetNameSchema,
+  PresetOverrideSchema,
+  StageSettingsSchema,
+} from './pipeline/preset-schema';
 export {
   PAPER_PRESET,
   type PipelinePreset,

@@ -1,29 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PipelineCheckpoint } from '../pipeline/pipeline-checkpoint';
-import type { FineTuneCheckpoint } from '../training/fine-tune-checkpoint';
+import { type CheckpointJson, CheckpointJsonSchema } from './checkpoint-schema';
 import { ModelFolderError } from './errors';
-import { joinPath, parseJsonFile, type ReadFolderFile, readFolderFile } from './read-file';
+import { joinPath, parseFolderJson, type ReadFolderFile, readFolderFile } from './read-file';
 
 /** The checkpoint format this version writes and reads. */
 export const CHECKPOINT_VERSION = 1;
 
 /** The JSON file of a checkpoint folder. */
 export const CHECKPOINT_MANIFEST = 'checkpoint.json';
-
-/** `checkpoint.json`: the JSON part of a {@link PipelineCheckpoint}; the tensors live in two `.bin` files. */
-interface CheckpointJson extends Omit<PipelineCheckpoint, 'localizer' | 'current'> {
-  format: 'myoseg-checkpoint';
-  version: number;
-  savedAt: string;
-  localizer?: {
-    history: NonNullable<PipelineCheckpoint['localizer']>['history'];
-    specs: tf.io.WeightsManifestEntry[];
-  };
-  current: Omit<FineTuneCheckpoint, 'weights' | 'moments'> & {
-    steps: { index: number; step: number }[];
-    specs: tf.io.WeightsManifestEntry[];
-  };
-}
 
 const named = (prefix: string, tensors: readonly tf.Tensor[]) =>
   tensors.map((tensor, i) => ({ name: `${prefix}${i}`, tensor }));
@@ -77,7 +62,11 @@ export async function checkpointFiles(
 }
 
 /** Decodes `count` tensors named `${prefix}0…` from a `.bin` file, naming the file when it is short. */
-function decode(bytes: Uint8Array, specs: tf.io.WeightsManifestEntry[], file: string): tf.NamedTensorMap {
+function decode(
+  bytes: Uint8Array,
+  specs: CheckpointJson['current']['specs'],
+  file: string,
+): tf.NamedTensorMap {
   const need = specs.reduce((n, s) => n + 4 * s.shape.reduce((a, b) => a * b, 1), 0);
   if (bytes.byteLength !== need || specs.some((s) => s.dtype !== 'float32'))
     throw new ModelFolderError(
@@ -98,23 +87,17 @@ const list = (map: tf.NamedTensorMap, prefix: string, count: number, file: strin
  * Reads a checkpoint written from {@link checkpointFiles} through `read` (see `loadPipelineFiles`).
  *
  * @param where - the folder's name, for messages.
- * @throws {@link ModelFolderError} naming the file that is missing, malformed, short or of another version.
+ * @throws `ModelFolderError` naming the file that is missing, short or of another version, or the field of
+ *   `checkpoint.json` that is bad (see {@link CheckpointJsonSchema}).
  */
 export async function readCheckpointFiles(read: ReadFolderFile, where: string): Promise<PipelineCheckpoint> {
-  const path = joinPath(where, CHECKPOINT_MANIFEST);
-  const json = parseJsonFile(
+  const json = parseFolderJson(
     await readFolderFile(read, where, CHECKPOINT_MANIFEST),
     where,
     CHECKPOINT_MANIFEST,
-  ) as CheckpointJson | null;
-  if (json?.format !== 'myoseg-checkpoint')
-    throw new ModelFolderError(`${path}: field 'format' must be 'myoseg-checkpoint'`);
-  if (json.version !== CHECKPOINT_VERSION)
-    throw new ModelFolderError(
-      `${path}: version ${JSON.stringify(json.version)} is not supported (this myoseg reads ${CHECKPOINT_VERSION})`,
-    );
-  if (!json.current || !Array.isArray(json.current.specs) || !Array.isArray(json.current.steps))
-    throw new ModelFolderError(`${path}: field 'current' is missing or invalid`);
+    { format: 'myoseg-checkpoint', version: CHECKPOINT_VERSION },
+    CheckpointJsonSchema,
+  );
   const { steps, specs, ...progress } = json.current;
   const currentFile = joinPath(where, 'current.bin');
   const tensors = decode(await readFolderFile(read, where, 'current.bin'), specs, currentFile);

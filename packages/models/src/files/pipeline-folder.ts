@@ -1,14 +1,8 @@
-import {
-  type SigmaRegression,
-  type SigmaRegressionJSON,
-  type SigmaSample,
-  sigmaRegressionFromJSON,
-} from '@myoseg/core';
+import { type SigmaRegression, sigmaRegressionFromJSON } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { exportOnnx, ONNX_OPSET_VERSION } from '../onnx/export-onnx';
 import { MyocardiumPipeline } from '../pipeline/pipeline';
-import { checkPresetOverride } from '../pipeline/preset-check';
 import type { PipelinePreset } from '../pipeline/presets';
 import { type SegmentationStage, tfStage } from '../pipeline/stage';
 import type { TrainedPipeline } from '../pipeline/train-pipeline';
@@ -17,88 +11,14 @@ import { ModelFolderError } from './errors';
 import { float16ModelFiles } from './float16';
 import { fileDigests, verifyingReader } from './integrity';
 import { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifacts';
-import { joinPath, parseJsonFile, type ReadFolderFile } from './read-file';
+import { type NetworkShape, type PipelineManifest, PipelineManifestSchema } from './pipeline-folder-schema';
+import { joinPath, parseFolderJson, type ReadFolderFile } from './read-file';
 
 /** The segmenter folder format this version writes and reads. */
 export const PIPELINE_FOLDER_VERSION = 1;
 
 /** The manifest's file name inside a segmenter folder. */
 export const PIPELINE_MANIFEST = 'myoseg.json';
-
-/** How a saved segmenter picks σ: a fitted regression on the crop width, or a fixed σ in pixels. */
-export type SigmaRule = RegressedSigma | FixedSigmaRule;
-
-/** σ from a linear regression on the crop width. */
-export interface RegressedSigma {
-  /** The regression's JSON form. */
-  regression: SigmaRegressionJSON;
-}
-
-/** One σ for every crop. */
-export interface FixedSigmaRule {
-  /** σ in pixels. */
-  fixed: number;
-}
-
-/** What a folder's network takes and gives, recorded so that a swapped or foreign network file is refused. */
-export interface NetworkShape {
-  /** `[h, w]` of its input, pixels. */
-  inputSize: [number, number];
-  /** Input channels. */
-  channels: 1 | 3;
-  /** Softmax classes of its output. */
-  classes: number;
-}
-
-/** `myoseg.json`: what a segmenter folder holds besides the two models. */
-export interface PipelineManifest {
-  /** Always `'myoseg-segmenter'`. */
-  format: 'myoseg-segmenter';
-  /** {@link PIPELINE_FOLDER_VERSION}. */
-  version: number;
-  /** The training preset (sizes, encoder, normalization…). */
-  preset: PipelinePreset;
-  /** The crop frame. */
-  frame: number;
-  /** The probability threshold. */
-  threshold: number;
-  /** Whether the segmenter's mask keeps only its largest connected component (absent: false). */
-  largestComponent?: boolean;
-  /** Segmenter passes after the first (absent: 0). */
-  refinePasses?: number;
-  /** The σ rule: a regression, or a fixed σ. */
-  sigma: SigmaRule;
-  /** The points the σ regression was fitted on. */
-  sigmaSamples: SigmaSample[];
-  /** Patient ids of the training split. */
-  split: TrainedPipeline['split'];
-  /** ISO time of saving. */
-  createdAt: string;
-  /**
-   * False when training stopped early (Ctrl-C): the networks are as they were then, and `myoseg segment` refuses
-   * the folder unless `--allow-incomplete`. Absent (older folders): complete.
-   */
-  complete?: boolean;
-  /** What each network takes and gives; checked at load (absent in folders of older versions). */
-  networks?: { localizer: NetworkShape; segmenter: NetworkShape };
-  /**
-   * SHA-256 (hex) of every other file of the folder by its relative path; every file read at load is checked
-   * against it (absent in folders of older versions, which load unchecked).
-   */
-  files?: Record<string, string>;
-  /**
-   * The same two networks as ONNX files (for onnxruntime-node, onnxruntime-web or any ONNX runtime: NHWC input,
-   * softmax output), when the folder holds them.
-   */
-  onnx?: {
-    /** Path of the localizer's `.onnx` inside the folder. */
-    localizer: string;
-    /** Path of the segmenter's `.onnx` inside the folder. */
-    segmenter: string;
-    /** The ONNX opset they use. */
-    opset: number;
-  };
-}
 
 /** Options of {@link pipelineFolderFiles}. */
 export interface PipelineFolderOptions {
@@ -245,11 +165,11 @@ export function manifestReader(
 }
 
 /**
- * Reads and checks a segmenter folder's `myoseg.json`.
+ * Reads a segmenter folder's `myoseg.json` and checks it against {@link PipelineManifestSchema}.
  *
  * @param where - the folder's name or URL, for messages.
  * @throws {@link ModelFolderError} when it is absent (saying how to get a model), not JSON, of another format
- * or version, or lacks its preset or σ rule.
+ * or version, or has a missing or bad field (named with its path).
  */
 export async function readPipelineManifest(read: ReadFolderFile, where: string): Promise<PipelineManifest> {
   const path = joinPath(where, PIPELINE_MANIFEST);
@@ -265,65 +185,14 @@ export async function readPipelineManifest(read: ReadFolderFile, where: string):
         : `${path}: cannot read (${err.code ?? err.message})`,
     );
   }
-  const m = parseJsonFile(bytes, where, PIPELINE_MANIFEST) as PipelineManifest | null;
-  if (m?.format !== 'myoseg-segmenter')
-    throw new ModelFolderError(`${path}: field 'format' must be 'myoseg-segmenter'`);
-  if (m.version !== PIPELINE_FOLDER_VERSION) {
-    throw new ModelFolderError(
-      `${path}: version ${JSON.stringify(m.version)} is not supported (this myoseg reads ${PIPELINE_FOLDER_VERSION})`,
-    );
-  }
-  if (!m.preset || !Array.isArray(m.preset.localizerSize) || !Array.isArray(m.preset.segmenterSize))
-    throw new ModelFolderError(`${path}: field 'preset' is missing or invalid`);
-  if (!m.sigma || !('fixed' in m.sigma || 'regression' in m.sigma))
-    throw new ModelFolderError(`${path}: field 'sigma' must hold 'fixed' or 'regression'`);
-  if (m.largestComponent !== undefined && typeof m.largestComponent !== 'boolean')
-    throw new ModelFolderError(`${path}: field 'largestComponent' must be true or false`);
-  if (m.refinePasses !== undefined && !(Number.isInteger(m.refinePasses) && m.refinePasses >= 0))
-    throw new ModelFolderError(`${path}: field 'refinePasses' must be an integer ≥ 0`);
-  if (m.complete !== undefined && typeof m.complete !== 'boolean')
-    throw new ModelFolderError(`${path}: field 'complete' must be true or false`);
-  if (!(typeof m.frame === 'number' && m.frame >= 0 && Number.isFinite(m.frame)))
-    throw new ModelFolderError(`${path}: field 'frame' must be a number ≥ 0, got ${JSON.stringify(m.frame)}`);
-  if (!(typeof m.threshold === 'number' && m.threshold > 0 && m.threshold < 1))
-    throw new ModelFolderError(
-      `${path}: field 'threshold' must lie in (0, 1), got ${JSON.stringify(m.threshold)}`,
-    );
-  if (m.files !== undefined && !isDigestMap(m.files))
-    throw new ModelFolderError(`${path}: field 'files' must map file paths to sha256 hex digests`);
-  if (m.networks !== undefined) {
-    for (const name of ['localizer', 'segmenter'] as const) {
-      if (!isNetworkShape(m.networks[name]))
-        throw new ModelFolderError(
-          `${path}: field 'networks.${name}' must hold inputSize [h, w], channels 1 | 3 and classes ≥ 2`,
-        );
-    }
-  }
-  try {
-    checkPresetOverride(m.preset, `${path}: field 'preset'`);
-  } catch (e) {
-    throw new ModelFolderError((e as Error).message);
-  }
-  return m;
-}
-
-const isDigestMap = (v: unknown): v is Record<string, string> =>
-  typeof v === 'object' &&
-  v !== null &&
-  Object.values(v).every((d) => typeof d === 'string' && /^[0-9a-f]{64}$/.test(d));
-
-const isNetworkShape = (v: unknown): v is NetworkShape => {
-  const n = v as NetworkShape | undefined;
-  return (
-    n !== undefined &&
-    Array.isArray(n.inputSize) &&
-    n.inputSize.length === 2 &&
-    n.inputSize.every((x) => Number.isInteger(x) && x > 0) &&
-    (n.channels === 1 || n.channels === 3) &&
-    Number.isInteger(n.classes) &&
-    n.classes >= 2
+  return parseFolderJson(
+    bytes,
+    where,
+    PIPELINE_MANIFEST,
+    { format: 'myoseg-segmenter', version: PIPELINE_FOLDER_VERSION },
+    PipelineManifestSchema,
   );
-};
+}
 
 /** Refuses a stage whose network does not take and give what the manifest says (a swapped or foreign file). */
 function checkStage(stage: SegmentationStage, expected: NetworkShape, file: string): void {

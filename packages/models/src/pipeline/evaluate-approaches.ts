@@ -166,7 +166,10 @@ export interface EvaluateApproachesOptions
 /** The full method on the held-out patients' whole stacks (every slice with ground truth, not only filtered ones). */
 export interface WholeVolumeView {
   /** Every held-out frame's 3D scores, tagged with the run. */
-  frames: (FrameScore & { run: number })[];
+  frames: (FrameScore & {
+    /** The run (seeded split and training) it came from. */
+    run: number;
+  })[];
   /** Means over all frames (all runs pooled), per group and per phase. */
   summary: VolumeTable;
 }

@@ -7,7 +7,7 @@ import { memoryReader } from '../files/test-support';
 import { registerWasmTrainingKernels } from '../kernels';
 import { TrainingOptionsError } from '../training/errors';
 import { disposePipelineCheckpoint } from './pipeline-checkpoint';
-import type { PresetOverride } from './presets';
+import { type PresetOverride, resolvePreset } from './presets';
 import { type TrainedPipeline, trainPipeline } from './train-pipeline';
 import type { PipelineProgress } from './train-stage';
 
@@ -105,10 +105,16 @@ describe('trainPipeline checkpoints', () => {
     await expect(readCheckpointFiles(memoryReader({}), 'ckpt')).rejects.toThrow(
       /ckpt\/checkpoint.json: cannot read \(ENOENT\)/,
     );
+    const phase = { lrMax: [], fit: { history: [], stoppedEarly: false } };
     const json = JSON.stringify({
       format: 'myoseg-checkpoint',
       version: 1,
-      current: { specs: [], steps: [] },
+      savedAt: '2025-01-01T00:00:00.000Z',
+      seed: 0,
+      preset: resolvePreset(PRESET),
+      split: { train: [], sigma: [], validation: [] },
+      stage: 'localizer',
+      current: { phase: 'frozen', epoch: 1, frozen: phase, specs: [], steps: [] },
     });
     const short = {
       'checkpoint.json': json.replace('"specs":[]', '"specs":[{"name":"w0","shape":[2],"dtype":"float32"}]'),
@@ -123,5 +129,16 @@ describe('trainPipeline checkpoints', () => {
         'c',
       ),
     ).rejects.toThrow(/c\/checkpoint.json: version 7 is not supported/);
+    const edited = (from: string, to: string) =>
+      readCheckpointFiles(memoryReader({ 'checkpoint.json': json.replace(from, to) }), 'c');
+    await expect(edited('"stage":"localizer"', '"stage":"both"')).rejects.toThrow(
+      /c\/checkpoint.json: field 'stage' must be 'localizer' or 'segmenter', got "both"/,
+    );
+    await expect(edited('"stoppedEarly":false', '"stoppedEarly":0')).rejects.toThrow(
+      /field 'current\.frozen\.fit\.stoppedEarly' must be true or false, got 0/,
+    );
+    await expect(edited('"epochs":1', '"epochs":-1')).rejects.toThrow(
+      /c\/checkpoint.json: field 'preset': field 'epochs' must be an integer ≥ 0, got -1/,
+    );
   });
 });

@@ -2,7 +2,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeBatches, type Normalization } from '../training/data';
+import { makeBatches } from '../training/data';
+import type { Normalization } from '../training/normalization-schema';
 import { prepareInput } from './preprocess';
 
 beforeAll(() => tf.setBackend('cpu'));

@@ -1,5 +1,6 @@
 import { type Image2D, type NumericNdArray, normalizeIntensity, resize } from '@myoseg/core';
-import { imagenetStats, type makeBatches, type Normalization } from '../training/data';
+import { imagenetStats, type makeBatches } from '../training/data';
+import type { Normalization } from '../training/normalization-schema';
 
 /**
  * Brings one image to a stage's input: bilinear resize (half-pixel centres) to `size`, then normalization,

@@ -1,78 +1,8 @@
 import { PAPER_FRAME } from '@myoseg/core';
-import type { AugmentOptions, Normalization } from '../training/data';
 import { checkPresetOverride, PresetError } from './preset-check';
+import type { PipelinePreset, PresetName, PresetOverride } from './preset-schema';
 
-/** Everything that decides how {@link trainPipeline} builds and trains the two networks. */
-export interface PipelinePreset {
-  /** A name for logs and model cards. */
-  name: string;
-  /** Encoder of both U-Nets. */
-  encoder: 'resnet34' | 'resnet18';
-  /** Width of both U-Nets relative to torchvision's (1 = the paper's). */
-  widthMultiplier: number;
-  /** Localizer input `[h, w]` (the paper: 250×250). */
-  localizerSize: [number, number];
-  /** Segmenter input `[h, w]` (the paper: 60×60). */
-  segmenterSize: [number, number];
-  /** Input channels: 3 for ImageNet-pretrained encoders (grey repeated), 1 otherwise. */
-  channels: 1 | 3;
-  /** Intensity normalization, training and inference alike. */
-  normalization: Normalization;
-  /** Epochs with the encoder frozen (fastai `fine_tune`'s first phase; the paper: 10). */
-  frozenEpochs: number;
-  /** Epochs after unfreezing (the paper: 10). */
-  epochs: number;
-  /** Samples per batch. */
-  batchSize: number;
-  /** A fixed base learning rate (skips lr_find); `undefined` runs lr_find before each phase (the paper's way). */
-  baseLr?: number;
-  /** Steps of each lr_find (fastai: 100). */
-  lrFindIterations: number;
-  /**
-   * Training augmentations (the paper: none that change intensities). `nnunet` and `domainRandomization` switch on
-   * nnU-Net's chain and SynthSeg-style domain randomization (off in the named presets); keep `flip` off with
-   * them, as a mirror swaps the ventricles' sides.
-   */
-  augment: AugmentOptions;
-  /** The crop's frame (the paper's: `PAPER_FRAME`, 0.15). */
-  frame: number;
-  /** Segmenter training crops are also taken around boxes moved by up to this fraction of their side. */
-  cropJitter: number;
-  /** Jittered copies per training slice for the segmenter (0 = only the exact crop). */
-  jitterCopies: number;
-  /**
-   * Zoomed copies per training slice for the localizer: random square crops of 50–90 % of the image that still
-   * hold the whole region, so it meets the heart at more scales than the cohort's fields of view give (0 = none).
-   */
-  zoomCopies: number;
-  /**
-   * Table 1's whole-image baselines weigh the cross-entropy by √(most frequent class's pixel share / each class's
-   * share), so that the myocardium (~1 % of a whole image) is not learned away at a small budget. The two-step
-   * pipeline's networks never do (on the twin it lowered the full method from 0.53 to 0.44 Dice).
-   */
-  balanceBaselines: boolean;
-  /**
-   * Keep only the largest 8-connected component of the segmenter's mask. Not in the paper: the myocardium is one
-   * ring, so this drops stray blobs (on the twin, the segmenter's Dice on true crops rose from 0.897 to 0.909).
-   */
-  largestComponent: boolean;
-  /**
-   * Segmenter passes after the first, each around the previous pass's myocardium (not in the paper; see
-   * `PipelineOptions.refinePasses`).
-   */
-  refinePasses: number;
-  /**
-   * Training settings in which the segmenter differs from the localizer (and the whole-image baselines), which use
-   * the fields above: the segmenter's 60×60 inputs make its steps several times cheaper, so a CPU budget affords it
-   * more of them.
-   */
-  segmenter?: StageSettings;
-}
-
-/** Settings of one network that {@link PipelinePreset.segmenter} can give the segmenter its own value of. */
-export type StageSettings = Partial<
-  Pick<PipelinePreset, 'widthMultiplier' | 'frozenEpochs' | 'epochs' | 'batchSize' | 'baseLr'>
->;
+export type { PipelinePreset, PresetName, PresetOverride, StageSettings } from './preset-schema';
 
 /** The preset the segmenter trains with: `preset` with its {@link PipelinePreset.segmenter} settings applied. */
 export function segmenterPreset(preset: PipelinePreset): PipelinePreset {
@@ -174,21 +104,12 @@ export const STANDARD_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelineP
   segmenter: { epochs: 12, batchSize: 16 },
 });
 
-/** The names of the built-in presets. */
-export type PresetName = 'paper' | 'quick' | 'standard';
-
 /** The named presets. */
 export const PRESETS: Readonly<Record<PresetName, Readonly<PipelinePreset>>> = Object.freeze({
   paper: PAPER_PRESET,
   quick: QUICK_PRESET,
   standard: STANDARD_PRESET,
 });
-
-/** A named preset with some fields replaced. */
-export interface PresetOverride extends Partial<PipelinePreset> {
-  /** The preset the other fields replace parts of (default `'quick'`). */
-  base?: PresetName;
-}
 
 /**
  * A preset by name, or a named preset with some fields replaced. A training field of the override (`epochs`,

@@ -2,7 +2,7 @@ import type { Image2D, NumericNdArray } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import ndarray from 'ndarray';
-import type { Normalization } from '../training/data';
+import type { Normalization } from '../training/normalization-schema';
 import { prepareInput } from './preprocess';
 
 /**

@@ -11,6 +11,7 @@ import {
 } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { PatientSplitIds } from '../files/pipeline-folder-schema';
 import type { TrainingCallback } from '../training/callbacks';
 import type { FineTuneResult } from '../training/fine-tune';
 import { assignWeights } from '../training/fine-tune-checkpoint';
@@ -28,6 +29,8 @@ import {
 } from './presets';
 import { tfStage } from './stage';
 import { type PipelineProgress, stageModel, type TrainedStage, trainStage } from './train-stage';
+
+export type { PatientSplitIds } from '../files/pipeline-folder-schema';
 
 /** Options of {@link trainPipeline}. */
 export interface TrainPipelineOptions {
@@ -58,16 +61,6 @@ export interface TrainPipelineOptions {
    * and its resumption must use the same).
    */
   trainer?: StageTrainerFactory;
-}
-
-/** Patient ids on each side of the 60/20/20 split. */
-export interface PatientSplitIds {
-  /** Patients both networks trained on. */
-  train: string[];
-  /** Patients the σ regression was fitted on. */
-  sigma: string[];
-  /** Held-out patients (validation during training; the test set of `evaluateApproaches`). */
-  validation: string[];
 }
 
 /** Training logs of both networks. */

@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PAPER_PRESET, QUICK_PRESET } from '../pipeline/presets';
+import type { AugmentOptions } from './augment/augment-schema';
 import {
-  type AugmentOptions,
   IMAGENET_STATS,
   makeBatches,
   type SegmentationBatch,

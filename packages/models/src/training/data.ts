@@ -1,11 +1,13 @@
 import { InvalidShapeError, ShapeMismatchError, seededRandom, shuffled } from '@myoseg/core';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray, { type NdArray } from 'ndarray';
+import { describeValue } from '../schema/parse-fields';
 import { augmentSample } from './augment/augment-sample';
-import type { DomainRandomizationOptions } from './augment/domain-randomization';
+import type { AugmentOptions } from './augment/augment-schema';
 import type { RandomSource } from './augment/draws';
-import { type NnunetAugmentOptions, type ResolvedAugment, resolveAugmentOptions } from './augment/options';
+import { type ResolvedAugment, resolveAugmentOptions } from './augment/options';
 import { InvalidSampleError, TrainingOptionsError } from './errors';
+import type { Normalization } from './normalization-schema';
 
 /** One training pair: an image slice and its label map, of the same `[H, W]` shape (any size). */
 export interface SegmentationSample {
@@ -14,52 +16,6 @@ export interface SegmentationSample {
   /** Class indices `[H, W]`, each below the number of classes. */
   mask: NdArray<Uint8Array>;
 }
-
-/**
- * Random augmentations: fastai's `aug_transforms` kinds (`flip`, `rotateDeg`, `brightness`, `contrast`), nnU-Net
- * v2's chain (`nnunet`) and SynthSeg-style domain randomization (`domainRandomization`). Each image draws its own,
- * from the batch seed. Geometry is applied to image (bilinear) and mask (nearest) alike: fastai's with reflection
- * at the borders, nnU-Net's with zeros (background). All are off by default.
- *
- * Order in a batch: nnU-Net's rotation and scaling, domain randomization, nnU-Net's intensity chain (per sample,
- * on images scaled to [0, 1]), then fastai's geometry and lighting (on the batch).
- */
-export interface AugmentOptions {
-  /** Mirror left–right with probability 0.5 (fastai `do_flip`). */
-  flip?: boolean;
-  /** With probability 0.75, rotate by an angle uniform in ±`rotateDeg` degrees (fastai `max_rotate`, 10). */
-  rotateDeg?: number;
-  /**
-   * With probability 0.75, shift brightness as fastai's `Brightness(max_lighting)`: in logit space, by
-   * `logit(u)` with `u` uniform in `0.5 · (1 ± brightness)`; in [0, 1).
-   */
-  brightness?: number;
-  /**
-   * With probability 0.75, scale contrast as fastai's `Contrast(max_lighting)`: logits times `exp(u)` with
-   * `u` uniform in `±ln(1 − contrast)`; in [0, 1).
-   */
-  contrast?: number;
-  /**
-   * nnU-Net v2's training augmentation, its probabilities and ranges (see `NNUNET_SPATIAL` and `nnunetIntensity`):
-   * rotation, scaling 0.7–1.4 (zooming in and out), noise, blur, brightness, contrast, low resolution, gamma;
-   * no elastic deformation (off in nnU-Net v2 too) and no mirroring. `true` for nnU-Net's settings, an object to
-   * change the spatial ones (e.g. `{ scaling: [0.5, 1.6], scalingProbability: 0.5 }`).
-   */
-  nnunet?: boolean | NnunetAugmentOptions;
-  /**
-   * SynthSeg-style domain randomization (see `randomizeAppearance`): with a probability, the image is re-rendered
-   * from its labels with random tissue intensities, bias, blur, resolution and noise. `true` for
-   * `DOMAIN_RANDOMIZATION` (probability 0.5, 5 background classes), an object to change some.
-   */
-  domainRandomization?: boolean | Partial<DomainRandomizationOptions>;
-}
-
-/**
- * How samples become input tensors: `'imagenet'` scales each image to [0, 1] by its min and max (as an
- * 8-bit export would) and applies ImageNet's mean and std per channel (for pretrained encoders);
- * `'per-image'` gives each image zero mean and unit variance.
- */
-export type Normalization = 'imagenet' | 'per-image';
 
 /** Options of {@link makeBatches}. */
 export interface BatchOptions {
@@ -149,9 +105,11 @@ function resolveOptions(options: BatchOptions): ResolvedBatchOptions {
   if (normalize !== 'imagenet' && normalize !== 'per-image')
     fail('normalize', "'imagenet' or 'per-image'", normalize);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) fail('seed', 'an integer', options.seed);
-  const resolved = resolveAugmentOptions(augment, (field, expected, got) =>
-    fail(field ? `augment.${field}` : 'augment', expected, got),
-  );
+  const resolved = resolveAugmentOptions(augment, ({ field, expected, value }) => {
+    throw new TrainingOptionsError(
+      `makeBatches: ${field ? `augment.${field}` : 'augment'} must ${expected}, got ${describeValue(value)}`,
+    );
+  });
   return {
     size,
     batchSize,

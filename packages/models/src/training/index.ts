@@ -1,5 +1,11 @@
 export { AdamW, type AdamWMoments, type AdamWOptions, type AdamWState, type ParameterUpdate } from './adamw';
 export {
+  type AugmentOptions,
+  AugmentOptionsSchema,
+  type NnunetAugmentOptions,
+  NnunetAugmentSchema,
+} from './augment/augment-schema';
+export {
   DOMAIN_RANDOMIZATION,
   type DomainRandomizationOptions,
   type GenerationClasses,
@@ -8,7 +14,6 @@ export {
 } from './augment/domain-randomization';
 export type { RandomSource } from './augment/draws';
 export { nnunetIntensity } from './augment/intensity';
-export type { NnunetAugmentOptions } from './augment/options';
 export {
   NNUNET_SPATIAL,
   type NnunetSpatialOptions,
@@ -26,13 +31,11 @@ export {
   type TrainingContext,
 } from './callbacks';
 export {
-  type AugmentOptions,
   type BatchOptions,
   type ChannelStats,
   IMAGENET_STATS,
   imagenetStats,
   makeBatches,
-  type Normalization,
   type SegmentationBatch,
   type SegmentationData,
   type SegmentationSample,
@@ -76,9 +79,11 @@ export {
   loadModel,
   MODEL_CARD_VERSION,
   type ModelCard,
+  ModelCardSchema,
   parseModelCard,
   saveModel,
 } from './model-io';
+export { type Normalization, NormalizationSchema } from './normalization-schema';
 export { groupLearningRates, type OneCycleOptions, oneCycleSchedule, type ScheduleValue } from './schedule';
 export {
   applyGradients,

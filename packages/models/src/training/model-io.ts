@@ -1,70 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type LayersModel, loadLayersModel } from '@tensorflow/tfjs-layers';
 import { registerUNetLayers } from '../architecture';
-import type { Normalization } from './data';
+import { parseFields, problemMessage } from '../schema/parse-fields';
 import { ModelCardError } from './errors';
+import { MODEL_CARD_VERSION, type ModelCard, ModelCardSchema } from './model-card-schema';
 
-/** The model card format this version writes and reads. */
-export const MODEL_CARD_VERSION = 1;
+export { MODEL_CARD_VERSION, type ModelCard, ModelCardSchema } from './model-card-schema';
 
 /** The key of the model card in the saved model's `userDefinedMetadata`. */
 const CARD_KEY = 'myosegModelCard';
 
-/** What a saved model is: its architecture, input, classes, the normalization its inputs need, how it trained. */
-export interface ModelCard {
-  /** Encoder name, e.g. `'resnet34'`. */
-  encoder: string;
-  /** Input size `[h, w]` in pixels. */
-  inputSize: [number, number];
-  /** Number of output classes. */
-  numClasses: number;
-  /** One name per class, class 0 first (e.g. `['background', 'myocardium']`). */
-  labels: string[];
-  /** The input normalization (see `makeBatches`). */
-  normalization: Normalization;
-  /** Training facts and metrics (epochs, rates, final loss, validation Dice…): JSON values. */
-  training: Record<string, number | string | boolean | null>;
-  /** Card format version ({@link MODEL_CARD_VERSION}). */
-  version: number;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
- * Checks that `value` is a valid {@link ModelCard} and returns it typed.
+ * Checks that `value` is a valid {@link ModelCard} (see {@link ModelCardSchema}) and returns it typed.
  *
  * @throws {@link ModelCardError} naming the first missing or invalid field (or a card from a newer version).
  */
 export function parseModelCard(value: unknown): ModelCard {
-  const bad = (field: string, expected: string): never => {
-    throw new ModelCardError(`model card: ${field} must be ${expected}`);
-  };
   if (value === undefined) throw new ModelCardError('model card: the saved model has no myoseg model card');
-  if (!isObject(value)) bad('the card', 'an object');
-  const c = value as Record<string, unknown>;
-  if (c.version !== MODEL_CARD_VERSION)
-    bad('version', `${MODEL_CARD_VERSION} (got ${JSON.stringify(c.version)})`);
-  if (typeof c.encoder !== 'string' || c.encoder === '') bad('encoder', 'a non-empty string');
-  const size = c.inputSize;
-  if (!Array.isArray(size) || size.length !== 2 || size.some((n) => !Number.isInteger(n) || n < 1)) {
-    bad('inputSize', '[h, w] of integers ≥ 1');
-  }
-  if (!Number.isInteger(c.numClasses) || (c.numClasses as number) < 1) bad('numClasses', 'an integer ≥ 1');
-  const labels = c.labels;
-  if (!Array.isArray(labels) || labels.length !== c.numClasses || labels.some((l) => typeof l !== 'string')) {
-    bad('labels', `${c.numClasses} strings (one per class)`);
-  }
-  if (c.normalization !== 'imagenet' && c.normalization !== 'per-image')
-    bad('normalization', "'imagenet' or 'per-image'");
-  const training = c.training;
-  if (
-    !isObject(training) ||
-    Object.values(training).some((v) => v !== null && !['number', 'string', 'boolean'].includes(typeof v))
-  ) {
-    bad('training', 'an object of numbers, strings, booleans or null');
-  }
-  return c as unknown as ModelCard;
+  return parseFields(ModelCardSchema, value, (problem) => {
+    throw new ModelCardError(`model card: ${problemMessage(problem)}`);
+  });
 }
 
 function checkCardFitsModel(card: ModelCard, model: LayersModel): void {

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../test/capture-io';
 import { TINY_PRESET } from '../../test/tiny-preset';
 import { loadPipelineFolder } from '../files/pipeline-folder';
+import { readEvaluation } from '../report/read-evaluation';
 import { demoCommand } from './commands/demo';
 import { trainCommand } from './commands/train';
 import { main } from './program';
@@ -146,6 +147,8 @@ describe('myoseg CLI', () => {
     ).toBe(10);
     const saved = JSON.parse(await readFile(join(target, 'evaluation.json'), 'utf8'));
     expect(saved.frames).toHaveLength(10);
+    const read = readEvaluation(saved, join(target, 'evaluation.json'));
+    expect([read.summary.patients, read.frames.length, read.slices.length]).toEqual([5, 10, summary.slices]);
     for (const f of saved.frames) expect(f.trueMassG).toBeCloseTo(f.trueVolumeMl * 1.05, 9);
     expect((await readFile(join(target, 'slices.csv'), 'utf8')).split('\n')[0]).toBe(
       'patientId,group,phase,slice,dice,hd95Mm',

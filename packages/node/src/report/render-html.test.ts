@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReportFormatError } from './read-run-report';
 import { renderReportHtml } from './render-html';
-import type { RunReport } from './run-report';
+import type { RunReport } from './run-report-schema';
 import { sampleRunReport } from './test-support';
 
 describe('renderReportHtml', () => {

@@ -8,7 +8,7 @@ import type {
   TrainingCurve,
   TrainingEpoch,
   WholeVolumeReport,
-} from './run-report';
+} from './run-report-schema';
 import { lineChart, scatterWithLine, stripPlot } from './svg';
 
 const STYLE = `

@@ -3,7 +3,8 @@ import { crc32, inflateSync } from 'node:zlib';
 import { seededRandom } from '@myoseg/core';
 import ndarray, { type NdArray } from 'ndarray';
 import { overlayPng } from './overlay';
-import type { RunReport } from './run-report';
+import { ReportFormatError } from './read-run-report';
+import type { RunReport } from './run-report-schema';
 
 /** A decoded PNG chunk. */
 export interface PngChunk {
@@ -202,4 +203,15 @@ function makeSampleRunReport(): RunReport {
       'Dice <1> "quoted"',
     ],
   };
+}
+
+/** The field that the {@link ReportFormatError} thrown by `read` names; its message must start with `source: `. */
+export function refusedField(read: () => unknown, source: string): string {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof ReportFormatError && error.message.startsWith(`${source}: `)) return error.field;
+    throw error;
+  }
+  throw new Error('expected a ReportFormatError');
 }

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { renderReportHtml } from './render-html';
-import type { RunReport } from './run-report';
+import type { RunReport } from './run-report-schema';
 
 /**
  * Renders `report` and writes it to `dir/report.html` atomically: a temporary file in `dir` is written,

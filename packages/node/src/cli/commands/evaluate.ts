@@ -12,27 +12,12 @@ import {
 import { initBackend } from '../../backend';
 import { NoResultsError } from '../../errors';
 import { checkInputFolder, checkRunFolder, markRunFolder } from '../../files/output-folder';
+import type { CohortEvaluation, EvaluatedSlice, EvaluationSummary } from '../../report/evaluation-schema';
 import { frameStacks } from '../frame-stacks';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
 import { toCsv } from '../output';
 import { warnIntensities } from '../segment-inputs';
-
-/** One slice's scores in `myoseg evaluate` (the slice-level view). */
-export interface EvaluatedSlice {
-  /** Patient folder name. */
-  patientId: string;
-  /** ACDC group. */
-  group: string;
-  /** Cardiac phase. */
-  phase: 'ED' | 'ES';
-  /** Slice index in the volume. */
-  slice: number;
-  /** Dice of the myocardium. */
-  dice: number;
-  /** HD95 in mm (+∞ when one mask is empty). */
-  hd95Mm: number;
-}
 
 /** Options of `myoseg evaluate`. */
 export interface EvaluateOptions {
@@ -158,7 +143,7 @@ export async function evaluateCommand(io: CliIo, options: EvaluateOptions): Prom
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   const finite = slices.map((s) => s.hd95Mm).filter(Number.isFinite);
   const volumes = summarizeFrames(frames);
-  const summary = {
+  const summary: EvaluationSummary = {
     patients: new Set(frames.map((f) => f.patientId)).size,
     slices: slices.length,
     meanSliceDice: mean(slices.map((s) => s.dice)),
@@ -181,10 +166,8 @@ export async function evaluateCommand(io: CliIo, options: EvaluateOptions): Prom
   };
   await writeFileAtomic(join(options.out, 'slices.csv'), objectsCsv(slices));
   await writeFileAtomic(join(options.out, 'frames.csv'), objectsCsv(frames));
-  await writeFileAtomic(
-    join(options.out, 'evaluation.json'),
-    `${JSON.stringify({ summary, frames, slices }, null, 2)}\n`,
-  );
+  const evaluation: CohortEvaluation = { summary, frames, slices };
+  await writeFileAtomic(join(options.out, 'evaluation.json'), `${JSON.stringify(evaluation, null, 2)}\n`);
   await markRunFolder(options.out, 'evaluation');
   if (options.json) io.out(JSON.stringify(summary));
   else {
