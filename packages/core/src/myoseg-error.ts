@@ -19,7 +19,7 @@ const MARKER = Symbol.for('myoseg.error');
 export class MyosegError extends Error {
   /** A stable, upper-case identifier of the kind of error (e.g. `'NIFTI_FORMAT'`); subclasses set their own. */
   readonly code: string = 'MYOSEG_ERROR';
-  /** The marker {@link isMyosegError} looks for. */
+  /** The marker that `isMyosegError` looks for. */
   readonly [MARKER] = true;
 
   /**

@@ -9,7 +9,7 @@ import { removeOnSignal } from './temporary-files';
  * the old file or the complete new one, never a partial write. The temporary file is removed on failure, and on
  * SIGINT/SIGTERM (see {@link removeOnSignal}).
  *
- * @throws {@link FileWriteError} naming `path` (not the temporary file) and why.
+ * @throws `FileWriteError` naming `path` (not the temporary file) and why.
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -15,8 +15,8 @@ export function isBatchNormLayer(layer: tfl.layers.Layer): boolean {
  * 0 the stem (`conv1`, `bn1`, max-pool) with layer1 and layer2; 1 layer3 and layer4; 2 everything else
  * (decoder and head). The input layer, which has no weights, is in none of them.
  *
- * @throws {@link ModelConfigError} when `model` has no torchvision-named encoder layers (not built by
- *   {@link buildUNet}) or nothing besides its encoder.
+ * @throws `ModelConfigError` when `model` has no torchvision-named encoder layers (not built by
+ *   `buildUNet`) or nothing besides its encoder.
  */
 export function unetLayerGroups(
   model: tfl.LayersModel,

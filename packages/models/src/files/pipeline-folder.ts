@@ -24,7 +24,7 @@ export const PIPELINE_MANIFEST = 'myoseg.json';
 export interface PipelineFolderOptions {
   /** Also write `localizer.onnx` and `segmenter.onnx` (default true). */
   onnx?: boolean;
-  /** False marks networks whose training stopped early (see {@link PipelineManifest.complete}; default true). */
+  /** False marks networks whose training stopped early (see `PipelineManifest.complete`; default true). */
   complete?: boolean;
   /**
    * Store the networks' weights as float16 (tfjs and ONNX alike): half the bytes, the networks still compute in

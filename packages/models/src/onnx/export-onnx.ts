@@ -47,7 +47,7 @@ function withFloat16Weights(graph: OnnxGraph): OnnxGraph {
 }
 
 /**
- * Exports a tfjs U-Net or ResNet encoder ({@link buildUNet}, {@link buildResNetEncoder}, or one loaded from their
+ * Exports a tfjs U-Net or ResNet encoder (`buildUNet`, `buildResNetEncoder`, or one loaded from their
  * saved files) to an ONNX model (opset {@link ONNX_OPSET_VERSION}, float32) that onnxruntime (node or web) runs.
  *
  * Inputs and outputs keep tfjs' layout and names, so the same arrays can be fed: each input is
@@ -64,7 +64,7 @@ function withFloat16Weights(graph: OnnxGraph): OnnxGraph {
  *
  * Supported layers: Conv2D (no groups; `linear`, `relu`, `sigmoid`, `tanh`, `softmax` activations),
  * BatchNormalization (channel axis), Activation (the same five), MaxPooling2D, ZeroPadding2D, Cropping2D,
- * UpSampling2D (nearest), {@link PixelShuffle} (ONNX `DepthToSpace`, CRD order), Add, Concatenate, Softmax.
+ * UpSampling2D (nearest), `PixelShuffle` (ONNX `DepthToSpace`, CRD order), Add, Concatenate, Softmax.
  *
  * @returns the bytes of the `.onnx` file (an ONNX `ModelProto`).
  * @throws {@link OnnxExportError} for an unsupported layer or setting (naming the layer and its class), a

@@ -72,7 +72,7 @@ export interface TrainingGraphs {
 }
 
 /**
- * The ONNX graphs of a training step of a tfjs U-Net (as {@link buildUNet} makes), for an ONNX runtime to run the
+ * The ONNX graphs of a training step of a tfjs U-Net (as `buildUNet` makes), for an ONNX runtime to run the
  * step's arithmetic (`@myoseg/node`'s `createOrtTrainer` does, on onnxruntime-node): the forward pass in training
  * mode (BatchNorm on the batch's statistics), which also outputs what the backward pass reads, and the backward
  * pass. The weights are graph inputs: conv kernels in ONNX's layout ({@link toConvWeight}; the backward pass also

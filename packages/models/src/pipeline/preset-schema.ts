@@ -29,7 +29,7 @@ export const StageSettingsSchema = plainObject(
   v.strictObject({ ...v.partial(v.object(stageEntries)).entries, baseLr }),
 );
 
-/** Settings of one network that {@link PipelinePreset.segmenter} can give the segmenter its own value of. */
+/** Settings of one network that `PipelinePreset.segmenter` can give the segmenter its own value of. */
 export type StageSettings = v.InferOutput<typeof StageSettingsSchema>;
 
 /** The fields of a preset and what each must be. */

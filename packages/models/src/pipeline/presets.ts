@@ -4,7 +4,7 @@ import type { PipelinePreset, PresetName, PresetOverride } from './preset-schema
 
 export type { PipelinePreset, PresetName, PresetOverride, StageSettings } from './preset-schema';
 
-/** The preset the segmenter trains with: `preset` with its {@link PipelinePreset.segmenter} settings applied. */
+/** The preset the segmenter trains with: `preset` with its `PipelinePreset.segmenter` settings applied. */
 export function segmenterPreset(preset: PipelinePreset): PipelinePreset {
   return { ...preset, ...preset.segmenter };
 }
@@ -114,7 +114,7 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<PipelinePreset>>> = O
 /**
  * A preset by name, or a named preset with some fields replaced. A training field of the override (`epochs`,
  * `batchSize`, `widthMultiplier`, `frozenEpochs`, `baseLr`) sets it for both networks, replacing the base's
- * {@link PipelinePreset.segmenter} value of it, unless the override's own `segmenter` sets it.
+ * `PipelinePreset.segmenter` value of it, unless the override's own `segmenter` sets it.
  *
  * @param where - where an override came from, for messages (default `'preset'`).
  * @throws {@link PresetError} for an unknown name, an unknown field, or a value of the wrong kind.

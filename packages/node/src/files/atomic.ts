@@ -17,10 +17,10 @@ const suffix = () => randomBytes(4).toString('hex');
  * (an existing `dir` is moved aside and removed only once the new one is in place). An interrupted write
  * leaves the old folder, or no folder, but never a half-written one under `dir` (and SIGINT/SIGTERM remove the
  * temporary folder, unless another listener handles them). The folder gets an
- * {@link OUTPUT_MANIFEST} naming its `kind` and entries.
+ * `OUTPUT_MANIFEST` naming its `kind` and entries.
  *
  * Only a myoseg folder of the same kind is ever replaced: an existing `dir` that is a file, or a folder holding
- * anything else (see {@link checkOutputFolder}), is refused before anything is written.
+ * anything else (see `checkOutputFolder`), is refused before anything is written.
  *
  * @param files - relative path (may contain `/`) → contents.
  * @param options.kind - what the folder is.

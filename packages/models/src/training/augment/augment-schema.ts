@@ -20,7 +20,7 @@ const lighting = v.optional(v.pipe(v.number(LIGHTING), v.minValue(0, LIGHTING), 
 const SCALING = 'be [min, max] with 0 < min ≤ max';
 const factor = v.pipe(v.number(SCALING), v.finite(SCALING), v.gtValue(0, SCALING));
 
-/** The spatial settings of nnU-Net's chain that an {@link AugmentOptions.nnunet} object changes (JSON form). */
+/** The spatial settings of nnU-Net's chain that an `AugmentOptions.nnunet` object changes (JSON form). */
 export const NnunetAugmentSchema = someOf(
   {
     /** Largest rotation in degrees, in [0, 180]. */
