@@ -4,6 +4,7 @@ import {
   dice,
   fitSigmaRegression,
   hausdorffDistance,
+  PAPER_FRAME,
   pasteMask,
   resize,
   restoreMask,
@@ -21,7 +22,7 @@ for (let y = 0; y < h; y++)
   }
 
 // Step 2: the square crop around the region with a 15 % frame, then the 60×60 network input size.
-const box = squareCropBox(boundingBox(truth), { frame: 0.15, imageShape: [h, w] });
+const box = squareCropBox(boundingBox(truth), { frame: PAPER_FRAME, imageShape: [h, w] });
 const crop = cropImage(truth, box);
 const lowRes = resize(crop, [60, 60], { method: 'area' }); // what a 60×60 segmenter would see
 

@@ -138,7 +138,7 @@ describe('trainPipeline checkpoints', () => {
       /field 'current\.frozen\.fit\.stoppedEarly' must be true or false, got 0/,
     );
     await expect(edited('"epochs":1', '"epochs":-1')).rejects.toThrow(
-      /c\/checkpoint.json: field 'preset': field 'epochs' must be an integer ≥ 0, got -1/,
+      /c\/checkpoint.json: field 'preset': field 'epochs' must be an integer ≥ 1, got -1/,
     );
   });
 });

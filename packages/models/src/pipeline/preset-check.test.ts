@@ -32,11 +32,13 @@ describe('checkPresetOverride / resolvePreset', () => {
 
   it('names the field, what it must be and what it was', () => {
     const cases: [unknown, RegExp][] = [
-      [{ epochs: 'ten' }, /tiny\.json: field 'epochs' must be an integer ≥ 0, got "ten"/],
+      [{ epochs: 'ten' }, /tiny\.json: field 'epochs' must be an integer ≥ 1, got "ten"/],
+      [{ epochs: 0 }, /tiny\.json: field 'epochs' must be an integer ≥ 1, got 0/],
+      [{ segmenter: { frozenEpochs: 0 } }, /field 'segmenter.frozenEpochs' must be an integer ≥ 1, got 0/],
       [{ epoch: 3 }, /unknown field 'epoch' \(known: widthMultiplier, /],
       [{ localizerSize: [96] }, /field 'localizerSize' must be \[height, width\]/],
       [{ encoder: 'resnet50' }, /field 'encoder' must be 'resnet34' or 'resnet18', got "resnet50"/],
-      [{ segmenter: { epochs: -1 } }, /field 'segmenter\.epochs' must be an integer ≥ 0, got -1/],
+      [{ segmenter: { epochs: -1 } }, /field 'segmenter\.epochs' must be an integer ≥ 1, got -1/],
       [{ segmenter: { frame: 0.2 } }, /unknown field 'segmenter\.frame'/],
       [{ base: 'fast' }, /field 'base' must be 'paper', 'quick' or 'standard', got "fast"/],
       [{ cropJitter: 1 }, /field 'cropJitter' must be a number in \[0, 1\)/],

@@ -13,10 +13,10 @@ const size = imageSize('be [height, width], integers ≥ 1');
 const stageEntries = {
   /** Width of both U-Nets relative to torchvision's (1 = the paper's). */
   widthMultiplier: positive,
-  /** Epochs with the encoder frozen (fastai `fine_tune`'s first phase; the paper: 10). */
-  frozenEpochs: integer(0),
-  /** Epochs after unfreezing (the paper: 10). */
-  epochs: integer(0),
+  /** Epochs with the encoder frozen (fastai `fine_tune`'s first phase; the paper: 10; at least 1, which training needs). */
+  frozenEpochs: integer(1),
+  /** Epochs after unfreezing (the paper: 10; at least 1). */
+  epochs: integer(1),
   /** Samples per batch. */
   batchSize: integer(1),
 };

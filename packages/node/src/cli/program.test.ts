@@ -400,7 +400,7 @@ describe('myoseg CLI', () => {
     const preset = captureIo();
     expect(await main(['demo', '--preset', badField, '--out', join(dir, 'd')], preset.io)).toBe(2);
     expect(preset.err.at(-1)).toMatch(
-      /--preset .*bad-preset\.json: field 'epochs' must be an integer ≥ 0, got "ten"/,
+      /--preset .*bad-preset\.json: field 'epochs' must be an integer ≥ 1, got "ten"/,
     );
     const forced = captureIo({ MYOSEG_BACKEND: 'tfjs-node-gpu' });
     expect(await main(['doctor'], forced.io)).toBe(2);
