@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 const exec = promisify(execFile);
 const here = join(import.meta.dirname, '..');
 const repo = join(here, '..', '..');
-const PACKAGES = ['core', 'datasets', 'models', 'node'];
+const PACKAGES = ['core', 'datasets', 'models', 'pretrained', 'node'];
 
 // npm hands its config to scripts as npm_* variables (the workspace's prefix among them); the nested npm must
 // only see the temporary project, keeping just where the cache, registry and certificates are
