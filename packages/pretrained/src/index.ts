@@ -4,4 +4,5 @@ export {
   loadPretrained,
   pretrainedReader,
 } from './load-pretrained';
-export { PRETRAINED_MODEL, type PretrainedModelInfo } from './pretrained-model';
+export type { PretrainedModelInfo } from './pretrained-info';
+export { PRETRAINED_MODEL } from './pretrained-model';

@@ -5,7 +5,8 @@ import { type LoadedPipeline, loadPipelineFiles } from '@myoseg/models';
 import { checkPretrainedManifest, pretrainedReader } from './load-pretrained';
 
 export { checkPretrainedManifest } from './load-pretrained';
-export { PRETRAINED_MODEL, type PretrainedModelInfo } from './pretrained-model';
+export type { PretrainedModelInfo } from './pretrained-info';
+export { PRETRAINED_MODEL } from './pretrained-model';
 
 /** The absolute path of the model folder shipped in this package (`model/`: `myoseg.json`, networks). */
 export function pretrainedModelDir(): string {

@@ -15,6 +15,12 @@ const integer = (name: string, min: number) => (value: string) => {
   return n;
 };
 
+/** An option parser that takes one of `values` and refuses anything else, naming the option and the choices. */
+const choice = (name: string, values: readonly string[]) => (value: string) => {
+  if (!values.includes(value)) throw new InvalidArgumentError(`${name} must be ${values.join(' or ')}`);
+  return value;
+};
+
 const THREADS_HELP =
   'training threads: onnxruntime-node threads per operator (default: the cores), or tfjs-wasm workers (default: one per core, at most one per 4 rows of a batch)';
 
@@ -95,11 +101,7 @@ Examples:
     .option(
       '--appearance <kind>',
       "standard (the twin's bSSFP look) or varied (per-patient contrasts, fields of view, noise, bias, blur)",
-      (v) => {
-        if (v !== 'standard' && v !== 'varied')
-          throw new InvalidArgumentError('--appearance must be standard or varied');
-        return v;
-      },
+      choice('--appearance', ['standard', 'varied']),
       'standard',
     )
     .action(async (o) => run(() => synthCommand(io, { ...o, with4d: o.with4d, ...global() }))());
@@ -121,11 +123,7 @@ Examples:
     .option(
       '--weights <precision>',
       'how the saved networks store their weights: float32, or float16 (half the size; they still compute in float32)',
-      (v) => {
-        if (v !== 'float32' && v !== 'float16')
-          throw new InvalidArgumentError('--weights must be float32 or float16');
-        return v;
-      },
+      choice('--weights', ['float32', 'float16']),
       'float32',
     )
     .option('--threads <n>', `${THREADS_HELP}; resume with the same`, integer('--threads', 1))
