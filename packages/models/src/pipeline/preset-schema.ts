@@ -70,12 +70,12 @@ const PresetFieldsSchema = v.strictObject({
   /**
    * Table 1's whole-image baselines weigh the cross-entropy by √(most frequent class's pixel share / each class's
    * share), so that the myocardium (~1 % of a whole image) is not learned away at a small budget. The two-step
-   * pipeline's networks never do (on the twin it lowered the full method from 0.53 to 0.44 Dice).
+   * pipeline's networks never do (`docs/decisions/0003` has the measurement).
    */
   balanceBaselines: v.boolean(),
   /**
    * Keep only the largest 8-connected component of the segmenter's mask. Not in the paper: the myocardium is one
-   * ring, so this drops stray blobs (on the twin, the segmenter's Dice on true crops rose from 0.897 to 0.909).
+   * ring, so this drops stray blobs (`docs/decisions/0003`).
    */
   largestComponent: v.boolean(),
   /**

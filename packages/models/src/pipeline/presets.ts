@@ -39,13 +39,11 @@ export const PAPER_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePres
  * A CPU preset for the demo: a ResNet-18 U-Net at ⅛ width (0.49 M parameters), the localizer at 96×96 and the
  * segmenter at the paper's 60×60, a fixed learning rate (3e-3; 1e-2 sometimes collapses the localizer to all
  * background), rotations up to 15° and no flips. The localizer (and the whole-image baselines) train 1 + 8 epochs
- * in batches of 16; the segmenter, whose steps are several times cheaper, 1 + 16 in batches of 8. Flips mirror the
- * short-axis view's fixed LV/RV arrangement, so a small localizer confuses the two ventricles: on the twin,
- * dropping them (with 2 zoomed copies per slice) raised the localizer's validation Dice from 0.65 to 0.85. Its
- * segmenter also trains on crops around boxes moved by up to 30 % of their side, and the pipeline refines each
- * crop twice around the segmenter's own mask, keeping its largest component: this localizer's boxes are about a
- * quarter too large. On the twin's held-out patients (81 slices), those two steps raised the pipeline's Dice from
- * 0.890 to 0.931.
+ * in batches of 16; the segmenter, whose steps are several times cheaper, 1 + 16 in batches of 8. No flips: they
+ * mirror the short-axis view's fixed LV/RV arrangement (`docs/decisions/0002`). The segmenter also trains on crops
+ * around boxes moved by up to 30 % of their side, and the pipeline refines each crop twice around the segmenter's
+ * own mask, keeping its largest component, because this localizer's boxes are about a quarter too large
+ * (`docs/decisions/0003`, with the measurements).
  */
 export const QUICK_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePreset>({
   name: 'quick',
