@@ -16,6 +16,18 @@ export { type FiniteIntensities, finiteIntensities } from './finite-intensities'
 export { type BoundaryMode, gaussianBlur, gaussianKernel1d, gaussianKernel2d } from './gaussian';
 export { isMyosegError, MyosegError } from './myoseg-error';
 export { type NormalizeOptions, normalizeIntensity } from './normalize';
+export {
+  type Affine,
+  type AxisCodes,
+  isIdentityReorientation,
+  orientationOf,
+  type Reorientation,
+  reorient,
+  reorientAffine,
+  reorientation,
+  reorientSpacing,
+  restoreOrientation,
+} from './orientation';
 export { dice, iou } from './overlap';
 export { seededRandom, shuffled } from './random';
 export { type ResizeMethod, resize } from './resize';

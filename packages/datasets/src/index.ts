@@ -1,4 +1,5 @@
 export { ACDC_LABELS, type SplitOptions, splitByPatient } from '@myoseg/core';
+export { type CohortOrientation, cohortOrientation } from './acdc/cohort-orientation';
 export { formatInfoCfg, parseInfoCfg } from './acdc/info-cfg';
 export { relabel } from './acdc/labels';
 export { memoryFolder, type OpenPatientOptions, openAcdcPatient } from './acdc/open-patient';

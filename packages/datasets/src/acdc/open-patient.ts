@@ -1,4 +1,6 @@
+import { type AxisCodes, orientationOf } from '@myoseg/core';
 import { AcdcFormatError } from '../errors';
+import { bestAffine } from '../nifti/affine';
 import type { NiftiHeader } from '../nifti/header';
 import { type NiftiImage, type NiftiReadOptions, readNifti, readNiftiHeader } from '../nifti/read';
 import { parseInfoCfg } from './info-cfg';
@@ -71,6 +73,7 @@ export async function openAcdcPatient(
 
   let shape: [number, number, number] | null = null;
   let spacing: [number, number, number] | null = null;
+  let orientation: AxisCodes | null = null;
   const frames = {} as Record<CardiacPhase, AcdcFrame>;
   for (const phase of ['ED', 'ES'] as const) {
     const frame = phase === 'ED' ? info.ed : info.es;
@@ -81,6 +84,7 @@ export async function openAcdcPatient(
       const fileShape = spatialShape(header, path(file));
       if (!shape) {
         shape = fileShape;
+        orientation = orientationOf(bestAffine(header));
         spacing = [header.pixdim[3], header.pixdim[2], header.pixdim[1]].map(Math.abs) as [
           number,
           number,
@@ -115,6 +119,7 @@ export async function openAcdcPatient(
     ...info,
     spacing: spacing!,
     shape: shape!,
+    orientation,
     frames,
     cineFile: cineFile ? path(cineFile) : null,
     cine: async () => {

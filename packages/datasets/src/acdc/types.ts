@@ -1,3 +1,4 @@
+import type { AxisCodes } from '@myoseg/core';
 import type { NdArray } from 'ndarray';
 import type { NiftiImage } from '../nifti/read';
 
@@ -50,6 +51,11 @@ export interface AcdcPatient extends AcdcInfo {
   spacing: [number, number, number];
   /** Volume shape `[D, H, W]` of the ED and ES frames. */
   shape: [number, number, number];
+  /**
+   * Axis codes of the ED image's affine (`orientationOf` of `@myoseg/core`, e.g. `'RAS'`); null when the affine
+   * has no orientation (a zero column).
+   */
+  orientation: AxisCodes | null;
   /** The ED and ES frames with their ground truth. */
   frames: Record<CardiacPhase, AcdcFrame>;
   /** The cine file's path, or null when the patient has none. */

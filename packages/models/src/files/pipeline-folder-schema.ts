@@ -8,6 +8,7 @@ const RANGE = 'be an ordered pair [lo, hi]';
 const THRESHOLD = 'lie in (0, 1)';
 const DIGESTS = 'map file paths to sha256 hex digests';
 const SHA256 = /^[0-9a-f]{64}$/;
+const ORIENTATION = 'be three axis codes naming each of R/L, A/P, S/I once, e.g. RAS';
 
 /** Checks the JSON form of a σ regression (`SigmaRegressionJSON` of `@myoseg/core`). */
 export const SigmaRegressionJsonSchema = v.object({
@@ -102,6 +103,17 @@ export const PipelineManifestSchema = v.object({
   largestComponent: v.optional(v.boolean()),
   /** Segmenter passes after the first (absent: 0). */
   refinePasses: v.optional(integer(0)),
+  /**
+   * The orientation the networks were trained in: axis codes of the training volumes' affines, e.g. `'RAS'`.
+   * Absent (older folders): inputs are segmented in their stored voxel order.
+   */
+  orientation: v.optional(
+    v.pipe(
+      v.string(ORIENTATION),
+      v.regex(/^[RLAPSI]{3}$/, ORIENTATION),
+      v.check((c) => new Set([...c].map((l) => 'RLAPSI'.indexOf(l) >> 1)).size === 3, ORIENTATION),
+    ),
+  ),
   /** The σ rule: a regression, or a fixed σ. */
   sigma: SigmaRuleSchema,
   /** The points the σ regression was fitted on. */

@@ -48,7 +48,7 @@ describe('segmenter folder files', () => {
     disposePipeline(trained);
   });
 
-  it('keeps the post-processing settings; a folder written before they existed loads without them', async () => {
+  it('keeps the post-processing settings and the orientation; a folder written before they existed loads without them', async () => {
     const trained = tinyPipeline();
     const { localizer, cropSegmenter } = trained.pipeline;
     const files = await pipelineFolderFiles({
@@ -59,19 +59,25 @@ describe('segmenter folder files', () => {
         sigma: trained.sigma,
         largestComponent: true,
         refinePasses: 2,
+        orientation: 'LPS',
       }),
     });
     const loaded = await loadPipelineFiles(memoryReader(files));
     expect([loaded.pipeline.largestComponent, loaded.pipeline.refinePasses]).toEqual([true, 2]);
+    expect(loaded.pipeline.orientation).toBe('LPS');
     loaded.dispose();
     const older = await loadPipelineFiles(
-      memoryReader(manifestWith(files, { largestComponent: undefined, refinePasses: undefined })),
+      memoryReader(
+        manifestWith(files, { largestComponent: undefined, refinePasses: undefined, orientation: undefined }),
+      ),
     );
     expect([older.pipeline.largestComponent, older.pipeline.refinePasses]).toEqual([false, 0]);
+    expect(older.pipeline.orientation).toBeUndefined();
     older.dispose();
     for (const [field, value] of [
       ['largestComponent', 'yes'],
       ['refinePasses', -1],
+      ['orientation', 'RRS'],
     ] as const) {
       await expect(loadPipelineFiles(memoryReader(manifestWith(files, { [field]: value })))).rejects.toThrow(
         new RegExp(`field '${field}' must be`),

@@ -116,6 +116,7 @@ export async function pipelineFolderFiles(
     threshold: trained.pipeline.threshold,
     largestComponent: trained.pipeline.largestComponent,
     refinePasses: trained.pipeline.refinePasses,
+    ...(trained.pipeline.orientation ? { orientation: trained.pipeline.orientation } : {}),
     sigma:
       typeof trained.sigma === 'number' ? { fixed: trained.sigma } : { regression: trained.sigma.toJSON() },
     sigmaSamples: trained.sigmaSamples,
@@ -248,6 +249,7 @@ export function pipelineFromManifest(
     threshold: manifest.threshold,
     largestComponent: manifest.largestComponent === true,
     refinePasses: manifest.refinePasses ?? 0,
+    orientation: manifest.orientation,
   });
 }
 

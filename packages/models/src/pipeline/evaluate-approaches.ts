@@ -143,7 +143,7 @@ export interface ApproachRow {
 
 /** Options of {@link evaluateApproaches}. */
 export interface EvaluateApproachesOptions
-  extends Pick<TrainPipelineOptions, 'preset' | 'ratios' | 'trainer'> {
+  extends Pick<TrainPipelineOptions, 'preset' | 'ratios' | 'trainer' | 'orientation'> {
   /** Seeded runs (split and training), default 1; the paper used 10. */
   runs?: number;
   /** Seed of run 0; run `r` uses `seed + r` (default 0). */
@@ -269,6 +269,7 @@ export async function evaluateApproaches(
       ratios,
       onProgress: progress,
       trainer: options.trainer,
+      orientation: options.orientation,
     });
     const testIds = new Set(trained.split.validation);
     const trainIds = new Set(trained.split.train);

@@ -1,12 +1,20 @@
 import {
+  type Affine,
+  type AxisCodes,
   type Box,
+  isIdentityReorientation,
   largestConnectedComponent,
   type Mask,
   type NumericNdArray,
   PAPER_FRAME,
   pasteMask,
+  type Reorientation,
+  reorient,
+  reorientation,
+  reorientSpacing,
   resize,
   restoreMask,
+  restoreOrientation,
   type SigmaRegression,
   type Spacing,
 } from '@myoseg/core';
@@ -43,6 +51,12 @@ export interface PipelineOptions {
    * large or off-centre. A pass that finds no myocardium keeps the previous result.
    */
   refinePasses?: number;
+  /**
+   * The orientation the networks were trained in, as axis codes of the training volumes' affines (e.g. `'RAS'`).
+   * With it, {@link MyocardiumPipeline.segmentVolume} turns a stack given with its affine to this orientation
+   * first. Absent: stacks are segmented in their stored voxel order.
+   */
+  orientation?: AxisCodes;
 }
 
 /** Where the time of one {@link MyocardiumPipeline.segment} call went, in ms. */
@@ -91,6 +105,12 @@ export interface VolumeSegmentOptions {
    * slices, the paper's method.
    */
   volumeConsistent?: boolean | Omit<RegionTrackOptions, 'threshold'>;
+  /**
+   * The stack's voxel `(i, j, k)` → RAS+ world affine (4×4, as `readNifti` gives it). When the pipeline knows its
+   * {@link PipelineOptions.orientation}, the stack is permuted and flipped to it before localization
+   * (`reorientation` of `@myoseg/core`), and the mask is turned back onto the stack's own grid. Absent: stored voxel order.
+   */
+  affine?: Affine;
 }
 
 /** The outcome of {@link MyocardiumPipeline.segmentVolume}: one stack (one cine frame). */
@@ -103,6 +123,11 @@ export interface VolumeResult {
   volumeMl?: number;
   /** How each slice's region was decided (volume-consistent localization only; absent with `volumeConsistent: false`). */
   localization?: SliceLocalization[];
+  /**
+   * Present when the stack was turned to the networks' orientation: how. `mask` is on the stack's own grid; `slices`
+   * and `localization` are then the slices of the turned stack (`mask` of `restoreOrientation` of their masks).
+   */
+  reorientation?: Reorientation;
 }
 
 function checkSpacing(what: string, spacing: readonly number[] | undefined, names: string): void {
@@ -130,6 +155,8 @@ export class MyocardiumPipeline {
   readonly largestComponent: boolean;
   /** Refinement passes after the first. */
   readonly refinePasses: number;
+  /** The networks' orientation, when known (see {@link PipelineOptions.orientation}). */
+  readonly orientation: AxisCodes | undefined;
 
   /** @param options - the two stages, the σ rule and the crop settings. */
   constructor(options: PipelineOptions) {
@@ -152,6 +179,7 @@ export class MyocardiumPipeline {
     if (!(Number.isInteger(refinePasses) && refinePasses >= 0))
       throw new RangeError(`MyocardiumPipeline: refinePasses must be an integer ≥ 0, got ${refinePasses}`);
     this.refinePasses = refinePasses;
+    this.orientation = options.orientation;
   }
 
   /** The σ for a crop `width` pixels wide. */
@@ -202,7 +230,7 @@ export class MyocardiumPipeline {
    * Segments a stack of short-axis slices, localized as a whole by default (see
    * {@link VolumeSegmentOptions.volumeConsistent}).
    *
-   * @param volume - `[D, H, W]`.
+   * @param volume - `[D, H, W]`; with `options.affine`, in any voxel order (it is turned to the networks').
    * @returns the `[D, H, W]` mask and one result per slice; slices judged apical/basal without myocardium have
    *   empty masks and `found: false`.
    */
@@ -218,7 +246,7 @@ export class MyocardiumPipeline {
    * Segments several cine frames of one stack; the volume-consistent localization fuses the localizer's maps of
    * all frames and slices (the heart's position hardly changes over the cycle).
    *
-   * @param cine - `[T, D, H, W]`.
+   * @param cine - `[T, D, H, W]`; `options.affine` is that of each frame.
    * @returns one result per frame, in order.
    */
   async segmentCine(cine: NumericNdArray, options: VolumeSegmentOptions = {}): Promise<VolumeResult[]> {
@@ -313,14 +341,37 @@ async function segmentRegions(
   return results;
 }
 
-/** Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false. */
+/**
+ * Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false, turned to
+ * the networks' orientation when the options give an affine.
+ */
 async function segmentStacks(
   seg: MyocardiumPipeline,
   stacks: readonly NumericNdArray[],
   options: VolumeSegmentOptions,
 ): Promise<VolumeResult[]> {
+  checkSpacing('segmentVolume', options.spacing, 'dz, dy, dx');
+  const turn =
+    options.affine && seg.orientation && stacks.length > 0
+      ? reorientation(options.affine, seg.orientation, options.spacing)
+      : undefined;
+  if (!turn || isIdentityReorientation(turn)) return segmentStacksAsStored(seg, stacks, options);
+  const spacing = options.spacing && reorientSpacing(options.spacing, turn);
+  const results = await segmentStacksAsStored(
+    seg,
+    stacks.map((v) => reorient(v, turn)),
+    { ...options, spacing },
+  );
+  return results.map((r) => ({ ...r, mask: restoreOrientation(r.mask, turn), reorientation: turn }));
+}
+
+/** {@link segmentStacks} on stacks in their stored voxel order. */
+async function segmentStacksAsStored(
+  seg: MyocardiumPipeline,
+  stacks: readonly NumericNdArray[],
+  options: VolumeSegmentOptions,
+): Promise<VolumeResult[]> {
   const { spacing, volumeConsistent = true } = options;
-  checkSpacing('segmentVolume', spacing, 'dz, dy, dx');
   const [d, h, w] = stacks[0]?.shape ?? [0, 0, 0];
   const slices = stacks.flatMap((v) => Array.from({ length: d }, (_, z) => v.pick(z, null, null)));
   const sliceSpacing: Spacing | undefined = spacing && [spacing[1], spacing[2]];

@@ -1,4 +1,5 @@
 import {
+  type AxisCodes,
   bestSigma,
   cropImage,
   fitSigmaRegression,
@@ -61,6 +62,11 @@ export interface TrainPipelineOptions {
    * and its resumption must use the same).
    */
   trainer?: StageTrainerFactory;
+  /**
+   * The axis codes of the training volumes' affines (e.g. `'RAS'`, see `orientationOf` of `@myoseg/core`),
+   * recorded in the pipeline so that inputs stored in other orientations are turned to it. Absent: not recorded.
+   */
+  orientation?: AxisCodes;
 }
 
 /** Training logs of both networks. */
@@ -199,6 +205,7 @@ export async function trainPipeline(
       frame: preset.frame,
       largestComponent: preset.largestComponent,
       refinePasses: preset.refinePasses,
+      orientation: options.orientation,
     }),
     localizerModel: loc.model,
     segmenterModel: seg.model,

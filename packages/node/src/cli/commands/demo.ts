@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { filterSlices, type SliceSample, toCohortSlices } from '@myoseg/datasets';
+import { cohortOrientation, filterSlices, type SliceSample, toCohortSlices } from '@myoseg/datasets';
 import { loadAcdc, synthesizeAcdc, writeFileAtomic } from '@myoseg/datasets/node';
 import type { TrainedPipeline } from '@myoseg/models';
 import { type ApproachesResult, evaluateApproaches, type PresetOverride } from '@myoseg/models/training';
@@ -88,6 +88,7 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   const result: ApproachesResult = await evaluateApproaches(filtered.kept, {
     volumes,
     preset,
+    orientation: cohortOrientation(cohort.patients).orientation ?? undefined,
     runs: options.runs,
     seed: options.seed,
     trainer: training.trainer,

@@ -68,7 +68,7 @@ async function evaluatePatient(
     });
     stack.samples.forEach((s, z) => {
       if (kept && !kept.has(s)) return;
-      const mask = result.slices[z].mask;
+      const mask = result.mask.pick(z, null, null);
       const truth = selectLabels(s.mask, MYOCARDIUM_LABELS);
       slices.push({
         ...meta,

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { filterSlices, toCohortSlices } from '@myoseg/datasets';
+import { cohortOrientation, filterSlices, toCohortSlices } from '@myoseg/datasets';
 import { loadAcdc } from '@myoseg/datasets/node';
 import type { PresetName } from '@myoseg/models';
 import {
@@ -114,6 +114,12 @@ async function train(
     );
   }
   io.err(`${cohort.patients.length} patients, ${slices.length} slices`);
+  const { orientation, others } = cohortOrientation(cohort.patients);
+  if (orientation && others.length > 0)
+    io.err(
+      `warning: ${others.length} patient(s) are not stored in the cohort's orientation ${orientation} ` +
+        `(${others.slice(0, 5).join(', ')}${others.length > 5 ? ', …' : ''}); the model records ${orientation}`,
+    );
   if (resume) {
     const at = resume.current;
     io.err(`resuming ${resume.stage} training after ${at.phase} epoch ${at.epoch}`);
@@ -146,6 +152,7 @@ async function train(
       callbacks: [stopper],
       resume,
       trainer,
+      ...(orientation ? { orientation } : {}),
       checkpoint: async (c) => {
         await writeFolderAtomic(checkpointDir, await checkpointFiles(c), { kind: 'checkpoint' });
         if (!options.json)
