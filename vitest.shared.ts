@@ -17,6 +17,7 @@ export const sharedTestConfig = defineConfig({
         ['models', 'onnx'],
         ['models', 'kernels'],
         ['pretrained', 'node'],
+        ['node', 'queue'],
       ].map(([name, entry]) => ({
         find: new RegExp(`^@myoseg/${name}/${entry}$`),
         replacement: src(`${name}/src/${entry}.ts`),

@@ -9,7 +9,7 @@
 // tensors, RSS).
 //
 //   npm run bench [-- --json] [--quick] [--memory] [--profile] [--no-pytorch] [--runs N] [--warmup N] [--threads N]
-//                 [--replicas N] [--memory-steps N]
+//                 [--replicas N] [--memory-steps N] [--cohort]
 // Progress goes to stderr; stdout has the report (or, with --json, one JSON array of cell records).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +26,13 @@ const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const args = parseBenchArgs(process.argv.slice(2));
 const say = (line) => process.stderr.write(`${line}\n`);
 const MB = 1024 * 1024;
+
+if (args.cohort) {
+  // studies per minute: the direct loop against queue workers (bench/cohort.mjs)
+  const { benchCohort } = await import('./cohort.mjs');
+  await benchCohort(args);
+  process.exit(0);
+}
 
 /** One bench/measure.mjs run; `{ error }` (a line of its stderr) when it fails. Its progress lines are passed on. */
 function measure(spec, nodeFlags = []) {

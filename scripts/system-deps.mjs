@@ -13,6 +13,7 @@ import { relative, resolve } from 'node:path';
 const SUITES = {
   'browser-e2e': ['chromium'], // examples/browser: playwright-core drives Debian's Chromium
   notebook: ['jupyter-nbconvert', 'jupyter-client', 'python3-ipykernel'], // examples/notebook: nbconvert + tslab
+  queue: ['redis-server'], // packages/node/src/queue: the tests start their own Redis on a loopback port
 };
 
 /**

@@ -15,6 +15,7 @@ export const QUICK_CELLS = [
 
 /**
  * Parses the bench's arguments (`process.argv.slice(2)`): `--json`, `--quick`, `--memory`, `--profile`, `--no-pytorch`,
+ * `--cohort`,
  * `--runs N`, `--warmup N`, `--replicas N`, `--threads N`, `--memory-steps N`. Throws on unknown options and on
  * counts that are not positive integers (zero allowed for `--warmup`).
  */
@@ -33,6 +34,7 @@ export function parseBenchArgs(argv) {
       replicas: { type: 'string' },
       threads: { type: 'string' },
       'memory-steps': { type: 'string' },
+      cohort: { type: 'boolean', default: false },
     },
   });
   const count = (name, fallback, min = 1) => {
@@ -48,6 +50,7 @@ export function parseBenchArgs(argv) {
     json: values.json,
     quick,
     memory: values.memory,
+    cohort: values.cohort,
     profile: values.profile,
     pytorch: !values['no-pytorch'],
     runs: count('runs', quick ? 1 : 3),

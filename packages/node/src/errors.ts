@@ -29,3 +29,11 @@ export class NoResultsError extends MyosegError {
   /** Always `'NO_RESULTS'`. */
   override readonly code: string = 'NO_RESULTS';
 }
+
+/**
+ * Queue mode needs `bullmq` (an optional peer dependency: `npm i bullmq ioredis`), or its Redis URL is unusable.
+ */
+export class QueueUnavailableError extends MyosegError {
+  /** Always `'QUEUE_UNAVAILABLE'`. */
+  override readonly code: string = 'QUEUE_UNAVAILABLE';
+}

@@ -2,7 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../../test/capture-io';
-import { INPUT_ERROR_CODES, main } from './program';
+import { INPUT_ERROR_CODES } from './input-error-codes';
+import { main } from './program';
 
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzipSync } from 'node:zlib';
+import { type Reorientation, reorient, reorientAffine } from '@myoseg/core';
 import { readNifti, writeNifti } from '@myoseg/datasets';
 import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -175,6 +176,36 @@ describe('myoseg CLI', () => {
     await main(['evaluate', '--help'], help.io);
     expect(help.out.join('\n')).toMatch(/--per-slice[\s\S]*--filtered[\s\S]*whole-volume view/);
   });
+
+  it('segment turns a stack stored transposed, flipped or resliced to the model orientation (same world mask)', async () => {
+    const manifest = JSON.parse(await readFile(join(demo, 'model', 'myoseg.json'), 'utf8'));
+    expect(manifest.orientation).toBe('RAS'); // the twin's affines, recorded by demo (and train)
+    const patient = join(demo, 'data', 'training', 'patient001');
+    const name = (await readdir(patient)).find((f) => /frame\d+\.nii\.gz$/.test(f))!;
+    const input = await read(join(patient, name));
+    const copies: Reorientation[] = [
+      { axes: [0, 2, 1], flips: [false, true, false] }, // rotated 90° in plane
+      { axes: [2, 0, 1], flips: [true, false, false] }, // slices stored along x, reversed
+    ];
+    const files = [join(patient, name)];
+    for (const [i, copyOf] of copies.entries()) {
+      const file = join(dir, `turned${i}.nii.gz`);
+      const affine = reorientAffine(input.affine, input.shape, copyOf);
+      await writeFile(file, writeNifti(reorient(input.volume, copyOf), { affine }));
+      files.push(file);
+    }
+    const { io } = captureIo();
+    // @myoseg/pretrained's model (no --model): the tiny demo model may find nothing, which would prove nothing
+    expect(await main(['segment', ...files, '--out', join(dir, 'turned')], io)).toBe(0);
+    const reference = await read(join(dir, 'turned', name.replace('.nii.gz', '_myo.nii.gz')));
+    expect(reference.data.some((v) => v > 0)).toBe(true);
+    for (const [i, copyOf] of copies.entries()) {
+      const mask = await read(join(dir, 'turned', `turned${i}_myo.nii.gz`));
+      const expected = reorient(reference.volume, copyOf).data;
+      expect(mask.shape).toEqual(reorient(input.volume, copyOf).shape);
+      expect(mask.data.filter((v, k) => v !== expected[k]).length).toBe(0);
+    }
+  }, 60_000);
 
   it('train saves a model folder; Ctrl-C stops after the current batch and still saves one that loads', async () => {
     const tiny = { ...TINY_PRESET, epochs: 2, batchSize: 4 };

@@ -3,10 +3,12 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { demoCommand } from './commands/demo';
 import { doctorCommand } from './commands/doctor';
 import { evaluateCommand } from './commands/evaluate';
+import { queueStatusCommand, queueSubmitCommand, queueWorkerCommand } from './commands/queue';
 import { reportCommand } from './commands/report';
 import { segmentCommand } from './commands/segment';
 import { synthCommand } from './commands/synth';
 import { trainCommand } from './commands/train';
+import { INPUT_ERROR_CODES } from './input-error-codes';
 import { type CliIo, EXIT } from './io';
 
 const integer = (name: string, min: number) => (value: string) => {
@@ -21,27 +23,19 @@ const choice = (name: string, values: readonly string[]) => (value: string) => {
   return value;
 };
 
+const FRAMES_HELP = '4D inputs: comma-separated 0-based frames (default all)';
+
+/** Parses `--frames 0,12`. */
+const frames = (v: string) =>
+  v.split(',').map((f) => {
+    const n = f.trim() === '' ? Number.NaN : Number(f);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError('--frames takes 0-based integers, e.g. 0,12');
+    return n;
+  });
+
 const THREADS_HELP =
   'training threads: onnxruntime-node threads per operator (default: the cores), or tfjs-wasm workers (default: one per core, at most one per 4 rows of a batch)';
-
-/**
- * Codes of the errors that are the user's input (a path, an option, a file's content), printed as one line with
- * exit code 2. Other errors print one line too and exit 1.
- */
-export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
-  'INPUT',
-  'OUTPUT_FOLDER',
-  'MODEL_FOLDER',
-  'MODEL_CARD',
-  'BACKEND_UNAVAILABLE',
-  'NIFTI_FORMAT',
-  'ACDC_FORMAT',
-  'INVALID_OPTION',
-  'PRESET',
-  'REPORT_FORMAT',
-  'SAFETENSORS_FORMAT',
-  'WEIGHT_MISMATCH',
-]);
 
 /** Builds the `myoseg` command; each action resolves to an exit code stored in `result.code`. */
 export function buildProgram(io: CliIo, result: { code: number }): Command {
@@ -133,19 +127,30 @@ Examples:
 
   program
     .command('segment')
-    .description('segment NIfTI images (files, folders or an ACDC root) into <name>_myo.nii.gz masks')
-    .argument('<inputs...>', 'NIfTI files or folders')
+    .description('segment NIfTI images (files, folders, an ACDC root or a list) into <name>_myo.nii.gz masks')
+    .argument('[inputs...]', 'NIfTI files or folders')
     .option('--model <dir>', 'a trained model folder (default: the pretrained model of @myoseg/pretrained)')
     .requiredOption('--out <dir>', 'output folder')
-    .option('--frames <list>', '4D inputs: comma-separated 0-based frames (default all)', (v) =>
-      v.split(',').map((f) => {
-        const n = f.trim() === '' ? Number.NaN : Number(f);
-        if (!Number.isInteger(n) || n < 0)
-          throw new InvalidArgumentError('--frames takes 0-based integers, e.g. 0,12');
-        return n;
-      }),
-    )
+    .option('--frames <list>', FRAMES_HELP, frames)
     .option('--png', 'also write an overlay PNG per slice')
+    .option(
+      '--list <file>',
+      "a CSV of studies, one 'path' or 'path,name' per line (paths relative to the list)",
+    )
+    .option(
+      '--skip-existing',
+      'skip studies whose <name>.study.json record says they are done, outputs unchanged',
+    )
+    .option(
+      '--shard <i/n>',
+      'only the 0-based part i of n (default: JOB_COMPLETION_INDEX/JOB_COMPLETIONS or the SLURM_ARRAY_TASK_* variables)',
+    )
+    .option(
+      '--log <format>',
+      'text (a summary at the end) or ndjson (one JSON record per study on stdout as it finishes)',
+      choice('--log', ['text', 'ndjson']),
+      'text',
+    )
     .option(
       '--allow-incomplete',
       'use a model folder whose training stopped early (myoseg.json "complete": false)',
@@ -160,9 +165,54 @@ name without .nii/.nii.gz; inputs that share a name get their parent folders in 
 a_x_myo.nii.gz and b_x_myo.nii.gz), and x.nii beside x.nii.gz gives x_nii_myo.nii.gz and x_nii_gz_myo.nii.gz.
 NaN, ±Inf and float64 voxels beyond float32 range are replaced by their slice's finite min/max, counted on stderr
 and in --json (nonFiniteVoxels). --frames applies to 4D inputs; other inputs are segmented whole, with a warning.
-An unwritable --out is refused before any work (exit 2); a mask that cannot be written fails its input (exit 1).`,
+An unwritable --out is refused before any work (exit 2); a mask that cannot be written fails its input (exit 1).
+
+Cohorts: each study writes <name>.study.json last (its outputs with sizes and SHA-256); --skip-existing skips a
+study whose record is there and whose outputs are unchanged, so a rerun after a crash goes on where it stopped.
+--shard i/n takes every n-th study from i of the list sorted by output name (each study in exactly one shard).
+Failed studies are listed in failures.csv (failures-i-of-n.csv per shard) with their error code; the others go on.`,
     )
     .action(async (inputs: string[], o) => run(() => segmentCommand(io, inputs, { ...o, ...global() }))());
+
+  const queue = program
+    .command('queue')
+    .description('cohorts on a BullMQ job queue in Redis: submit studies, run workers, watch the status');
+  const redis = '--redis <url>';
+  const REDIS_HELP = 'Redis URL, e.g. redis://127.0.0.1:6379/0';
+  const QUEUE_HELP = 'queue name (default myoseg-segment)';
+  queue
+    .command('submit')
+    .description('one job per study (a study already queued for the same --out is not added again)')
+    .argument('[inputs...]', 'NIfTI files or folders')
+    .requiredOption(redis, REDIS_HELP)
+    .requiredOption('--out <dir>', 'output folder the workers write into')
+    .option('--list <file>', "a CSV of studies, one 'path' or 'path,name' per line")
+    .option('--frames <list>', FRAMES_HELP, frames)
+    .option('--png', 'also write an overlay PNG per slice')
+    .option('--queue <name>', QUEUE_HELP)
+    .action(async (inputs: string[], o) =>
+      run(() => queueSubmitCommand(io, inputs, { ...o, ...global() }))(),
+    );
+  queue
+    .command('worker')
+    .description('segment queued studies until SIGTERM (finishes the current one); one NDJSON line per event')
+    .requiredOption(redis, REDIS_HELP)
+    .option('--model <dir>', 'a trained model folder (default: the pretrained model of @myoseg/pretrained)')
+    .option('--concurrency <n>', 'studies at a time', integer('--concurrency', 1), 1)
+    .option(
+      '--lock-duration <ms>',
+      'how long a study stays locked to a worker that stopped answering before another takes it over',
+      integer('--lock-duration', 1000),
+      30_000,
+    )
+    .option('--queue <name>', QUEUE_HELP)
+    .action(async (o) => run(() => queueWorkerCommand(io, { ...o, ...global() }))());
+  queue
+    .command('status')
+    .description('job counts per state and the failed studies with their reasons')
+    .requiredOption(redis, REDIS_HELP)
+    .option('--queue <name>', QUEUE_HELP)
+    .action(async (o) => run(() => queueStatusCommand(io, { ...o, ...global() }))());
 
   program
     .command('evaluate')

@@ -134,7 +134,7 @@ export function outputStems(files: readonly string[]): string[] {
  * Says on stderr what `finiteIntensities` changed in an input's voxels, if anything: how many non-finite voxels
  * were replaced, and the power of two a float64 image beyond float32's range was multiplied by.
  */
-export function warnIntensities(io: CliIo, what: string, replaced: number, scale: number): void {
+export function warnIntensities(io: Pick<CliIo, 'err'>, what: string, replaced: number, scale: number): void {
   if (scale !== 1)
     io.err(
       `warning: ${what}: float64 intensities beyond float32 range, multiplied by 2^${Math.log2(scale)} (segmentation is blind to scale)`,

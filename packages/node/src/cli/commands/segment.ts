@@ -1,31 +1,24 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { finiteIntensities } from '@myoseg/core';
-import { type NiftiImage, readNifti, writeNifti } from '@myoseg/datasets';
+import { isMyosegError } from '@myoseg/core';
 import { removeStaleTemporaries, writeFileAtomic } from '@myoseg/datasets/node';
-import type { MyocardiumPipeline } from '@myoseg/models';
-import ndarray from 'ndarray';
 import { initBackend } from '../../backend';
+import { type StudyOutputOptions, segmentStudy, type WrittenMask } from '../../batch/segment-study';
+import { parseShard, type Shard, shardFromEnv } from '../../batch/shard';
+import { planStudies } from '../../batch/studies';
+import { finishedStudy } from '../../batch/study-record';
 import { InputError, OutputFolderError } from '../../errors';
 import { checkWritable } from '../../files/output-folder';
-import { overlayPng } from '../../report';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
 import { ensureOutputFolder } from '../output';
 import { runtimeOption } from '../runtime-option';
-import { type FailedInput, niftiInputs, outputStems, warnIntensities } from '../segment-inputs';
+import type { FailedInput } from '../segment-inputs';
 
 /** Options of `myoseg segment`. */
-export interface SegmentOptions {
+export interface SegmentOptions extends StudyOutputOptions {
   /** The trained model folder (default: `@myoseg/pretrained`'s). */
   model?: string;
-  /** Output folder. */
-  out: string;
-  /** 4D inputs: which time frames (0-based); default all. */
-  frames?: number[];
-  /** Also write one overlay PNG per slice. */
-  png?: boolean;
   /** Use a model folder whose training stopped early. */
   allowIncomplete?: boolean;
   /** Machine-readable output. */
@@ -34,113 +27,14 @@ export interface SegmentOptions {
   backend?: string;
   /** Inference runtime: `auto` (default), `onnxruntime` or `tfjs`. */
   runtime?: string;
-}
-
-/** Refuses label maps given as images: a label file holds only a few small integers. */
-function assertNotLabels(file: string, image: NiftiImage): void {
-  const integerType = ['uint8', 'int8', 'int16', 'uint16', 'int32', 'uint32'].includes(image.datatype);
-  if (!integerType) return;
-  const seen = new Set<number>();
-  for (let i = 0; i < image.data.length && seen.size <= 4; i += 7) seen.add(image.data[i]);
-  if (seen.size <= 4 && [...seen].every((v) => v >= 0 && v <= 3)) {
-    throw new InputError(
-      `${file}: looks like a label map (values ${[...seen].sort().join(', ')} only), not an image`,
-    );
-  }
-}
-
-/** The `[D, H, W]` volumes of one file: one for 2D/3D, one per chosen frame for 4D. */
-function volumesOf(file: string, image: NiftiImage, frames: readonly number[] | undefined, io: CliIo) {
-  const v = image.volume;
-  if (frames && image.shape.length < 4)
-    io.err(
-      `warning: ${file}: --frames applies to 4D inputs only; this ${image.shape.length}D image is segmented whole`,
-    );
-  if (image.shape.length === 2) return [{ suffix: '', volume: ndarray(v.data, [1, v.shape[0], v.shape[1]]) }];
-  if (image.shape.length === 3) return [{ suffix: '', volume: v }];
-  if (image.shape.length === 4) {
-    const t = image.shape[0];
-    const chosen = frames ?? Array.from({ length: t }, (_, i) => i);
-    for (const f of chosen) {
-      if (!Number.isInteger(f) || f < 0 || f >= t)
-        throw new InputError(`${file}: frame ${f} does not exist (the file has ${t} frames, 0–${t - 1})`);
-    }
-    return chosen.map((f) => ({
-      suffix: `_t${String(f).padStart(2, '0')}`,
-      volume: v.pick(f, null, null, null),
-    }));
-  }
-  throw new InputError(`${file}: expected a 2D, 3D or 4D image, got shape [${image.shape.join(', ')}]`);
-}
-
-/** One mask written by `myoseg segment` (an entry of `--json`'s `written`). */
-interface WrittenMask {
-  /** The mask file. */
-  file: string;
-  /** Slices of the volume. */
-  slices: number;
-  /** Slices where the myocardium was found. */
-  found: number;
-  /** Myocardial volume in ml, when the input has a spacing. */
-  volumeMl?: number;
-  /** Voxels that were NaN, ±∞ or beyond float32's range, replaced before segmenting (see `finiteIntensities`). */
-  nonFiniteVoxels: number;
-  /** The power of two a float64 image beyond float32's range was multiplied by (1: none). */
-  intensityScale: number;
-}
-
-/**
- * Segments every slice of one file and writes `<stem>_myo.nii.gz` (and overlays); returns the masks written.
- * Intensities are made finite float32 first (`finiteIntensities`), with a warning on stderr when that changed any.
- */
-async function segmentFile(
-  file: string,
-  stem: string,
-  segmenter: MyocardiumPipeline,
-  options: SegmentOptions,
-  io: CliIo,
-): Promise<WrittenMask[]> {
-  const image = readNifti(await readFile(file), { name: file, gunzip: (b) => gunzipSync(b) });
-  assertNotLabels(file, image);
-  const outputs: WrittenMask[] = [];
-  for (const { suffix, volume: stored } of volumesOf(file, image, options.frames, io)) {
-    const { image: volume, replaced, scale } = finiteIntensities(stored);
-    warnIntensities(io, `${file}${suffix ? ` frame ${suffix.slice(2)}` : ''}`, replaced, scale);
-    const [d, h, w] = volume.shape;
-    const spacing = image.spacing.slice(-3);
-    const result = await segmenter.segmentVolume(
-      volume,
-      spacing.length === 3 ? { spacing: spacing as [number, number, number] } : {},
-    );
-    const out = join(options.out, `${stem}${suffix}_myo.nii.gz`);
-    const mask = image.shape.length === 2 ? ndarray(result.mask.data, [h, w]) : result.mask;
-    await writeFileAtomic(
-      out,
-      writeNifti(mask, {
-        datatype: 'uint8',
-        affine: image.affine,
-        spacing: image.spacing.slice(-mask.shape.length),
-      }),
-    );
-    if (options.png) {
-      for (let z = 0; z < d; z++) {
-        const slice = ndarray(volume.data.slice(z * h * w, (z + 1) * h * w), [h, w]);
-        const png = overlayPng(slice, [
-          { mask: result.slices[z].mask, color: [230, 60, 40], opacity: 0.4, outline: true },
-        ]);
-        await writeFileAtomic(join(options.out, `${stem}${suffix}_z${String(z).padStart(2, '0')}.png`), png);
-      }
-    }
-    outputs.push({
-      file: out,
-      slices: d,
-      found: result.slices.filter((s) => s.found).length,
-      volumeMl: result.volumeMl,
-      nonFiniteVoxels: replaced,
-      intensityScale: scale,
-    });
-  }
-  return outputs;
+  /** A CSV of studies, `path[,name]` per line (see `readStudyList`). */
+  list?: string;
+  /** Skip studies whose completion record says they are done (`<name>.study.json`, outputs unchanged). */
+  skipExisting?: boolean;
+  /** `i/n`: only this 0-based part of the studies; default from a Kubernetes Indexed Job or Slurm array. */
+  shard?: string;
+  /** `text` (default): a summary at the end; `ndjson`: one JSON record per study on stdout as it finishes. */
+  log?: 'text' | 'ndjson';
 }
 
 /**
@@ -163,11 +57,44 @@ async function checkMaskOutputs(out: string, stems: readonly string[]): Promise<
   await removeStaleTemporaries(out, (target) => stems.some((stem) => target.startsWith(`${stem}_`)));
 }
 
+/** One line of `--log ndjson`: a study as it finishes. */
+interface StudyLogLine {
+  id: string;
+  input: string;
+  status: 'done' | 'skipped' | 'failed';
+  seconds?: number;
+  slices?: number;
+  volumeMl?: (number | null)[];
+  massG?: (number | null)[];
+  error?: string;
+  code?: string;
+}
+
+/** Where a run's failures are listed: one file per shard, so that shards never write the same file. */
+const failuresFile = (out: string, shard: Shard | null) =>
+  join(out, shard ? `failures-${shard.index}-of-${shard.count}.csv` : 'failures.csv');
+
+const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+
+/** Writes the failures CSV of this run (or removes a stale one when nothing failed). */
+async function writeFailures(
+  out: string,
+  shard: Shard | null,
+  failed: readonly (FailedInput & { code?: string })[],
+) {
+  const file = failuresFile(out, shard);
+  if (failed.length === 0) return rm(file, { force: true });
+  const rows = failed.map((f) => [f.file, f.code ?? 'INPUT', f.error].map(csvField).join(','));
+  await writeFileAtomic(file, `input,code,error\n${rows.join('\n')}\n`);
+}
+
 /**
- * `myoseg segment INPUT...`: segments NIfTI images (files, folders, an ACDC root) with a trained model folder,
- * writing `<name>_myo.nii.gz` masks with the input's shape, spacing and affine (names made unique, see
- * {@link outputStems}). One failing file, or an unreadable entry of an input folder, does not stop the others; the
- * exit code is 1 when any failed.
+ * `myoseg segment INPUT... | --list FILE`: segments NIfTI images (files, folders, an ACDC root, a list) with a
+ * trained model folder, writing `<name>_myo.nii.gz` masks with the input's shape, spacing and affine (names made
+ * unique, see `outputStems`) and, last, each study's `<name>.study.json` record. One failing study does not
+ * stop the others; the exit code is 1 when any failed, and `failures.csv` lists them. `--shard i/n` (or the
+ * scheduler's variables) takes a deterministic part; `--skip-existing` skips studies whose record says they are
+ * done; `--log ndjson` prints one JSON record per study as it finishes.
  */
 export async function segmentCommand(
   io: CliIo,
@@ -175,41 +102,80 @@ export async function segmentCommand(
   options: SegmentOptions,
 ): Promise<number> {
   runtimeOption(options.runtime); // a bad --runtime is refused before any work
-  const { files, failed } = await niftiInputs(inputs);
-  const stems = outputStems(files);
-  await checkMaskOutputs(options.out, stems);
-  for (const f of failed) io.err(`failed: ${f.error}`);
+  const ndjson = options.log === 'ndjson';
+  if (ndjson && options.json) throw new InputError('--log ndjson and --json both write stdout; choose one');
+  const shard = options.shard ? parseShard(options.shard) : shardFromEnv(io.env);
+  const plan = await planStudies(inputs, options.list, shard);
+  if (shard)
+    io.err(
+      `shard ${shard.index}/${shard.count} (${shard.source}): ${plan.studies.length} of ${plan.total} studies`,
+    );
+  await checkMaskOutputs(
+    options.out,
+    plan.studies.map((s) => s.name),
+  );
+  const failed: (FailedInput & { code?: string })[] = [];
   const done: WrittenMask[] = [];
-  const fail = (f: FailedInput) => {
-    failed.push(f);
-    io.err(`failed: ${f.error}`);
+  const log = (line: StudyLogLine) => {
+    if (ndjson) io.out(JSON.stringify(line));
   };
-  if (files.length > 0) {
+  const fail = (f: FailedInput, id: string, code = 'INPUT') => {
+    failed.push({ ...f, code });
+    io.err(`failed: ${f.error}`);
+    log({ id, input: f.file, status: 'failed', error: f.error, code });
+  };
+  for (const f of plan.failed) fail(f, basename(f.file));
+  const todo: typeof plan.studies = [];
+  let skipped = 0;
+  for (const study of plan.studies) {
+    if (options.skipExisting && (await finishedStudy(options.out, study.name))) {
+      skipped++;
+      log({ id: study.name, input: study.input, status: 'skipped' });
+    } else todo.push(study);
+  }
+  if (todo.length > 0) {
     await initBackend({ prefer: options.backend as never, env: io.env });
     const loaded = await loadModelForInference(io, options.model, options.runtime, {
       allowIncomplete: options.allowIncomplete,
     });
     try {
-      for (const [i, file] of files.entries()) {
-        io.status(`[segment] ${i + 1}/${files.length} ${basename(file)}`);
+      for (const [i, { input: file, name }] of todo.entries()) {
+        io.status(`[segment] ${i + 1}/${todo.length} ${basename(file)}`);
         try {
-          done.push(...(await segmentFile(file, stems[i], loaded.pipeline, options, io)));
+          const { record, masks } = await segmentStudy({ input: file, name }, loaded.pipeline, options, io);
+          done.push(...masks);
+          log({
+            id: name,
+            input: file,
+            status: 'done',
+            seconds: record.seconds,
+            slices: record.slices,
+            volumeMl: record.volumeMl,
+            massG: record.massG,
+          });
         } catch (e) {
           const message = (e as Error).message.split('\n')[0];
-          fail({ file, error: message.startsWith(file) ? message : `${file}: ${message}` });
+          const error = message.startsWith(file) ? message : `${file}: ${message}`;
+          fail({ file, error }, name, isMyosegError(e) ? e.code : 'ERROR');
         }
       }
     } finally {
       loaded.dispose();
     }
   }
-  if (options.json) io.out(JSON.stringify({ written: done, failed }));
+  await writeFailures(options.out, shard, failed);
+  const failedOut = failed.map(({ file, error }) => ({ file, error }));
+  if (options.json) io.out(JSON.stringify({ written: done, failed: failedOut, skipped }));
   else {
-    for (const d of done)
-      io.out(
-        `${d.file}  ${d.found}/${d.slices} slices${d.volumeMl === undefined ? '' : `  ${d.volumeMl.toFixed(1)} ml`}`,
-      );
-    io.out(`${done.length} written, ${failed.length} failed`);
+    const say = ndjson ? io.err : io.out;
+    if (!ndjson)
+      for (const d of done)
+        io.out(
+          `${d.file}  ${d.found}/${d.slices} slices${d.volumeMl === undefined ? '' : `  ${d.volumeMl.toFixed(1)} ml`}`,
+        );
+    say(
+      `${done.length} written, ${failed.length} failed${skipped > 0 ? `, ${skipped} skipped (done before)` : ''}`,
+    );
   }
   return failed.length > 0 ? 1 : 0;
 }

@@ -1,0 +1,74 @@
+import { stat } from 'node:fs/promises';
+import { type FailedInput, niftiInputs, outputStems } from '../cli/segment-inputs';
+import { InputError } from '../errors';
+import type { Shard } from './shard';
+import { studiesOfShard } from './shard';
+import { readStudyList } from './study-list';
+
+/** One study of a `segment` run: an image file and its output name. */
+export interface Study {
+  /** The image file, absolute. */
+  input: string;
+  /** Output name stem: `<name>_myo.nii.gz`, `<name>.study.json`. */
+  name: string;
+}
+
+/** What a `segment` run has to do: its studies (this shard's), and the inputs that failed before any work. */
+export interface StudyPlan {
+  /** This shard's studies, in the order they run. */
+  studies: Study[];
+  /** Unusable entries of input folders and of the `--list` (missing, not NIfTI): each a failed study. */
+  failed: FailedInput[];
+  /** Studies of the whole run, before sharding. */
+  total: number;
+}
+
+const NIFTI = /\.nii(\.gz)?$/;
+
+/**
+ * The studies of a run: the images of `inputs` (files, folders, an ACDC root) and of the `--list` file, named
+ * uniquely (the list's names first, the others as {@link outputStems} derives them), then the shard's part.
+ * A listed file that is missing or not NIfTI fails alone; unreadable folder entries are reported by shard 0 only,
+ * so that a sharded run lists each once.
+ *
+ * @throws {@link InputError} for an input argument that cannot be used, a bad `--list`, two studies with one
+ *   name, or nothing to segment.
+ */
+export async function planStudies(
+  inputs: readonly string[],
+  list: string | undefined,
+  shard: Shard | null,
+): Promise<StudyPlan> {
+  if (inputs.length === 0 && !list)
+    throw new InputError('segment: give NIfTI files or folders, or --list FILE');
+  const found = inputs.length > 0 ? await niftiInputs(inputs) : { files: [], failed: [] };
+  const failed: FailedInput[] = shard && shard.index !== 0 ? [] : [...found.failed];
+  const listed: { input: string; name?: string }[] = [];
+  for (const study of list ? await readStudyList(list) : []) {
+    const info = await stat(study.input).catch(() => null);
+    const error = !info
+      ? 'no such file'
+      : info.isDirectory()
+        ? 'a folder (a --list names image files)'
+        : !NIFTI.test(study.input)
+          ? 'not a NIfTI file (expected .nii or .nii.gz)'
+          : null;
+    if (error) failed.push({ file: study.input, error: `${study.input}: ${error}` });
+    else listed.push(study);
+  }
+  const files = [...found.files, ...listed.map((s) => s.input)];
+  const derived = outputStems(files);
+  const given = [...found.files.map(() => undefined), ...listed.map((s) => s.name)];
+  const all = files.map((input, k) => ({ input, name: given[k] ?? derived[k] }));
+  const byName = new Map<string, string>();
+  for (const s of all) {
+    const other = byName.get(s.name);
+    if (other !== undefined && other !== s.input)
+      throw new InputError(
+        `${other} and ${s.input}: both would be written as ${s.name}_myo; name one in --list`,
+      );
+    byName.set(s.name, s.input);
+  }
+  const unique = all.filter((s, k) => all.findIndex((t) => t.name === s.name) === k);
+  return { studies: studiesOfShard(unique, shard), failed, total: unique.length };
+}
