@@ -85,3 +85,23 @@ export class FileWriteError extends MyosegError {
     this.path = path;
   }
 }
+
+/**
+ * A DICOM input cannot be used: not DICOM, no pixel data, a compressed transfer syntax, or a series whose geometry
+ * does not make one volume (mixed orientations, missing or duplicate slice positions, inconsistent spacing).
+ */
+export class DicomFormatError extends MyosegError {
+  /** Always `'DICOM_FORMAT'`. */
+  override readonly code: string = 'DICOM_FORMAT';
+  /** The file (or series) at fault, as given to the reader. */
+  readonly source: string;
+
+  /**
+   * @param source - the file name, or `series <UID>`.
+   * @param problem - what is wrong and what was expected.
+   */
+  constructor(source: string, problem: string) {
+    super(`${source}: ${problem}`);
+    this.source = source;
+  }
+}

@@ -22,8 +22,17 @@ export {
   type SkippedItem,
   type SliceSample,
 } from './acdc/types';
+export { type DicomFile, isDicomFile } from './dicom/instance';
+export {
+  type DicomSeriesCandidate,
+  type DicomVolume,
+  listDicomSeries,
+  type ReadDicomSeriesOptions,
+  readDicomSeries,
+} from './dicom/series';
 export {
   AcdcFormatError,
+  DicomFormatError,
   FileWriteError,
   InvalidOptionError,
   NiftiFormatError,

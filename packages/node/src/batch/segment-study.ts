@@ -10,6 +10,7 @@ import type { CliIo } from '../cli/io';
 import { warnIntensities } from '../cli/segment-inputs';
 import { InputError } from '../errors';
 import { overlayPng } from '../report';
+import { segmentDicomStudy } from './segment-dicom';
 import type { Study } from './studies';
 import { type StudyRecord, studyRecordPath, writeStudyRecord } from './study-record';
 
@@ -19,8 +20,10 @@ export interface StudyOutputOptions {
   out: string;
   /** 4D inputs: which time frames (0-based); default all. */
   frames?: number[];
-  /** Also write one overlay PNG per slice. */
+  /** Also write one overlay PNG per slice (NIfTI inputs). */
   png?: boolean;
+  /** DICOM inputs: which series (a SeriesInstanceUID, or `auto`: the short-axis stack). */
+  series?: string;
 }
 
 /** Refuses label maps given as images: a label file holds only a few small integers. */
@@ -157,7 +160,10 @@ export async function segmentStudy(
 ): Promise<{ record: StudyRecord; masks: WrittenMask[] }> {
   const t0 = performance.now();
   await rm(studyRecordPath(options.out, study.name), { force: true });
-  const written = await segmentFile(study.input, study.name, pipeline, options, io);
+  const written =
+    study.kind === 'dicom'
+      ? await segmentDicomStudy(study.input, study.name, pipeline, options, io)
+      : await segmentFile(study.input, study.name, pipeline, options, io);
   const volumeMl = written.masks.map((m) => m.volumeMl ?? null);
   const record = await writeStudyRecord(
     options.out,

@@ -1,4 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { isDicomFile } from '@myoseg/datasets';
+import { dicomFilesIn } from '@myoseg/datasets/node';
 import { type FailedInput, niftiInputs, outputStems } from '../cli/segment-inputs';
 import { InputError } from '../errors';
 import type { Shard } from './shard';
@@ -11,6 +14,8 @@ export interface Study {
   input: string;
   /** Output name stem: `<name>_myo.nii.gz`, `<name>.study.json`. */
   name: string;
+  /** `dicom`: a folder (or file) of DICOM images, read as one series; default NIfTI. */
+  kind?: 'nifti' | 'dicom';
 }
 
 /** What a `segment` run has to do: its studies (this shard's), and the inputs that failed before any work. */
@@ -24,6 +29,34 @@ export interface StudyPlan {
 }
 
 const NIFTI = /\.nii(\.gz)?$/;
+
+/** Whether an input argument is a DICOM study: a DICOM file, or a folder with DICOM files and no NIfTI image. */
+async function isDicomInput(input: string): Promise<boolean> {
+  const info = await stat(input).catch(() => null);
+  if (!info) return false;
+  if (!info.isDirectory()) {
+    if (NIFTI.test(input)) return false;
+    const handle = await open(input, 'r');
+    try {
+      const head = new Uint8Array(132);
+      await handle.read(head, 0, 132, 0);
+      return isDicomFile(head);
+    } finally {
+      await handle.close();
+    }
+  }
+  const hasNifti = await niftiInputs([input]).then(
+    () => true,
+    () => false,
+  );
+  return (
+    !hasNifti &&
+    (await dicomFilesIn(input).then(
+      () => true,
+      () => false,
+    ))
+  );
+}
 
 /**
  * The studies of a run: the images of `inputs` (files, folders, an ACDC root) and of the `--list` file, named
@@ -41,7 +74,10 @@ export async function planStudies(
 ): Promise<StudyPlan> {
   if (inputs.length === 0 && !list)
     throw new InputError('segment: give NIfTI files or folders, or --list FILE');
-  const found = inputs.length > 0 ? await niftiInputs(inputs) : { files: [], failed: [] };
+  const dicom: string[] = [];
+  const nifti: string[] = [];
+  for (const input of inputs) ((await isDicomInput(input)) ? dicom : nifti).push(input);
+  const found = nifti.length > 0 ? await niftiInputs(nifti) : { files: [], failed: [] };
   const failed: FailedInput[] = shard && shard.index !== 0 ? [] : [...found.failed];
   const listed: { input: string; name?: string }[] = [];
   for (const study of list ? await readStudyList(list) : []) {
@@ -56,10 +92,13 @@ export async function planStudies(
     if (error) failed.push({ file: study.input, error: `${study.input}: ${error}` });
     else listed.push(study);
   }
-  const files = [...found.files, ...listed.map((s) => s.input)];
+  const files = [...found.files, ...listed.map((s) => s.input), ...dicom.map((d) => resolve(d))];
   const derived = outputStems(files);
   const given = [...found.files.map(() => undefined), ...listed.map((s) => s.name)];
-  const all = files.map((input, k) => ({ input, name: given[k] ?? derived[k] }));
+  const kinds = files.map(
+    (_, k) => (k >= found.files.length + listed.length ? 'dicom' : 'nifti') as Study['kind'],
+  );
+  const all = files.map((input, k) => ({ input, name: given[k] ?? derived[k], kind: kinds[k] }));
   const byName = new Map<string, string>();
   for (const s of all) {
     const other = byName.get(s.name);

@@ -9,6 +9,7 @@ export const INPUT_ERROR_CODES: ReadonlySet<string> = new Set([
   'MODEL_CARD',
   'BACKEND_UNAVAILABLE',
   'NIFTI_FORMAT',
+  'DICOM_FORMAT',
   'ACDC_FORMAT',
   'INVALID_OPTION',
   'PRESET',

@@ -127,8 +127,10 @@ Examples:
 
   program
     .command('segment')
-    .description('segment NIfTI images (files, folders, an ACDC root or a list) into <name>_myo.nii.gz masks')
-    .argument('[inputs...]', 'NIfTI files or folders')
+    .description(
+      'segment NIfTI images (files, folders, an ACDC root or a list) or DICOM studies into <name>_myo.nii.gz masks',
+    )
+    .argument('[inputs...]', 'NIfTI files or folders, or DICOM study folders')
     .option('--model <dir>', 'a trained model folder (default: the pretrained model of @myoseg/pretrained)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--frames <list>', FRAMES_HELP, frames)
@@ -136,6 +138,10 @@ Examples:
     .option(
       '--list <file>',
       "a CSV of studies, one 'path' or 'path,name' per line (paths relative to the list)",
+    )
+    .option(
+      '--series <uid>',
+      'DICOM folders: the SeriesInstanceUID to segment (default auto: the short-axis stack)',
     )
     .option(
       '--skip-existing',

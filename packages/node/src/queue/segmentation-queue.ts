@@ -12,6 +12,8 @@ export interface SegmentationJob {
   input: string;
   /** Output name stem. */
   name: string;
+  /** `dicom` for a DICOM study folder; default NIfTI. */
+  kind?: 'nifti' | 'dicom';
   /** Output folder, absolute. */
   out: string;
   /** 4D inputs: which frames (0-based); default all. */
@@ -97,7 +99,13 @@ export async function createSegmentationQueue(options: {
       for (const study of studies) {
         const jobId = studyJobId(study.input, out);
         if (await queue.getJob(jobId)) continue;
-        const data: SegmentationJob = { ...jobOptions, input: resolve(study.input), name: study.name, out };
+        const data: SegmentationJob = {
+          ...jobOptions,
+          input: resolve(study.input),
+          name: study.name,
+          ...(study.kind ? { kind: study.kind } : {}),
+          out,
+        };
         await queue.add('segment', data, { jobId, ...JOB_ATTEMPTS });
         added++;
       }

@@ -61,7 +61,7 @@ export async function createSegmentationWorker(options: {
       await job.updateProgress(0);
       try {
         const { record } = await segmentStudy(
-          { input: job.data.input, name: job.data.name },
+          { input: job.data.input, name: job.data.name, kind: job.data.kind },
           options.pipeline,
           { out: job.data.out, frames: job.data.frames, png: job.data.png },
           { err: () => {} },

@@ -139,10 +139,11 @@ export async function segmentCommand(
       allowIncomplete: options.allowIncomplete,
     });
     try {
-      for (const [i, { input: file, name }] of todo.entries()) {
+      for (const [i, study] of todo.entries()) {
+        const { input: file, name } = study;
         io.status(`[segment] ${i + 1}/${todo.length} ${basename(file)}`);
         try {
-          const { record, masks } = await segmentStudy({ input: file, name }, loaded.pipeline, options, io);
+          const { record, masks } = await segmentStudy(study, loaded.pipeline, options, io);
           done.push(...masks);
           log({
             id: name,

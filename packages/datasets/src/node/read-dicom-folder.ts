@@ -1,0 +1,44 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type DicomFile, isDicomFile } from '../dicom/instance';
+import { type DicomVolume, type ReadDicomSeriesOptions, readDicomSeries } from '../dicom/series';
+import { DicomFormatError } from '../errors';
+
+/**
+ * The DICOM files under a folder (walked recursively; scanners often write files without an extension, so each
+ * file is recognised by its `DICM` preamble, not its name). Other files are left out.
+ *
+ * @throws {@link DicomFormatError} naming the folder when it holds no DICOM file.
+ */
+export async function dicomFilesIn(folder: string): Promise<DicomFile[]> {
+  const out: DicomFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const name of (await readdir(dir)).sort()) {
+      const path = join(dir, name);
+      const info = await stat(path);
+      if (info.isDirectory()) await walk(path);
+      else if (info.size > 132) {
+        const bytes = new Uint8Array(await readFile(path));
+        if (isDicomFile(bytes)) out.push({ name: path, bytes });
+      }
+    }
+  };
+  await walk(folder);
+  if (out.length === 0)
+    throw new DicomFormatError(folder, 'holds no DICOM file (none starts with the DICM preamble)');
+  return out;
+}
+
+/**
+ * Reads the DICOM series of a folder (see `readDicomSeries`): a short-axis cine study as it comes off the scanner.
+ *
+ * @example
+ * const study = await readDicomFolder('/data/study-01');
+ * const masks = await pipeline.segmentCine(study.volume, { spacing: study.spacing, affine: study.affine });
+ */
+export async function readDicomFolder(
+  folder: string,
+  options: ReadDicomSeriesOptions = {},
+): Promise<DicomVolume> {
+  return readDicomSeries(await dicomFilesIn(folder), options);
+}

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import { finiteIntensities } from '@myoseg/core';
+import { listDicomSeries, readDicomSeries, writeNifti } from '@myoseg/datasets';
+import { dicomFilesIn, writeFileAtomic } from '@myoseg/datasets/node';
+import type { MyocardiumPipeline } from '@myoseg/models';
+import ndarray from 'ndarray';
+import type { CliIo } from '../cli/io';
+import { warnIntensities } from '../cli/segment-inputs';
+import { InputError } from '../errors';
+import type { StudyOutputOptions, WrittenMask } from './segment-study';
+
+/**
+ * Segments a DICOM study (a folder as it comes off the scanner): its short-axis cine series (`series`: a
+ * SeriesInstanceUID, or `auto`, listed on stderr when there are several), all frames localized together, written
+ * as one label map `<stem>_myo.nii.gz`: 4D `[T, D, H, W]` for a cine, 3D for one frame, with the series' affine.
+ */
+export async function segmentDicomStudy(
+  folder: string,
+  stem: string,
+  pipeline: MyocardiumPipeline,
+  options: StudyOutputOptions & { series?: string },
+  io: Pick<CliIo, 'err'>,
+): Promise<{ masks: WrittenMask[]; files: string[] }> {
+  const files = await dicomFilesIn(folder);
+  const candidates = listDicomSeries(files);
+  const study = readDicomSeries(files, { series: options.series ?? 'auto' });
+  if (candidates.length > 1)
+    io.err(
+      `${folder}: ${candidates.length} series (${candidates
+        .map((c) => `${c.seriesInstanceUids[0]} "${c.description}" ${c.positions}×${c.phases}`)
+        .join('; ')}); segmenting ${study.seriesInstanceUids[0]} (choose with --series UID)`,
+    );
+  const [t, d, h, w] = study.volume.shape;
+  const frames = options.frames ?? Array.from({ length: t }, (_, f) => f);
+  for (const f of frames)
+    if (f >= t)
+      throw new InputError(`${folder}: frame ${f} does not exist (the series has ${t} phases, 0–${t - 1})`);
+  const size = d * h * w;
+  const chosen = new Float32Array(frames.length * size);
+  let replaced = 0;
+  frames.forEach((f, k) => {
+    const finite = finiteIntensities(
+      ndarray(study.volume.data.subarray(f * size, (f + 1) * size), [d, h, w]),
+    );
+    replaced += finite.replaced;
+    chosen.set(finite.image.data, k * size);
+  });
+  warnIntensities(io, folder, replaced, 1);
+  const results = await pipeline.segmentCine(ndarray(chosen, [frames.length, d, h, w]), {
+    spacing: study.spacing,
+    affine: study.affine,
+  });
+  const labels = new Uint8Array(frames.length * size);
+  results.forEach((r, k) => {
+    labels.set(r.mask.data, k * size);
+  });
+  const out = join(options.out, `${stem}_myo.nii.gz`);
+  const cine = frames.length > 1;
+  await writeFileAtomic(
+    out,
+    writeNifti(cine ? ndarray(labels, [frames.length, d, h, w]) : ndarray(labels, [d, h, w]), {
+      datatype: 'uint8',
+      affine: study.affine,
+      spacing: cine ? [1, ...study.spacing] : study.spacing,
+    }),
+  );
+  const masks = results.map((r) => ({
+    file: out,
+    slices: d,
+    found: Array.from({ length: d }, (_, z) =>
+      r.mask.data.subarray(z * h * w, (z + 1) * h * w).some((v) => v > 0),
+    ).filter(Boolean).length,
+    volumeMl: r.volumeMl,
+    nonFiniteVoxels: 0,
+    intensityScale: 1,
+  }));
+  return { masks, files: [out] };
+}
