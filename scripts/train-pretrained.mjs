@@ -23,9 +23,9 @@ const cli = join(root, 'packages/node/dist/cli.js');
 
 /** What the shipped model is trained on and with: change these and the model's version together. */
 export const RECIPE = {
-  version: '0.1.0',
+  version: '0.2.0',
   preset: 'standard',
-  data: { patients: 80, seed: 2026, appearance: 'varied' },
+  data: { patients: 640, seed: 2026, appearance: 'varied' },
   trainSeed: 0,
   weights: 'float16',
 };
