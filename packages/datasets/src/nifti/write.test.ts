@@ -64,6 +64,16 @@ describe('writeNifti', () => {
     expect(back.header.xyztUnits).toBe(10);
   });
 
+  it("marks a label map with NIfTI's label intent (1002), and nothing else by default", () => {
+    const header = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, 348);
+    const labels = writeNifti(ndarray(new Uint8Array(8), [2, 2, 2]), { gzip: false, intent: 'label' });
+    expect(header(labels).getInt16(68, true)).toBe(1002);
+    expect(new TextDecoder().decode(labels.subarray(328, 333))).toBe('label');
+    expect(
+      header(writeNifti(ndarray(new Uint8Array(8), [2, 2, 2]), { gzip: false })).getInt16(68, true),
+    ).toBe(0);
+  });
+
   it('keeps a rotated (and flipped) affine in both sform and qform', () => {
     for (const flip of [false, true]) {
       const affine = rotationAffine(0.4, [1.5, 1.5, 8], [-100.5, 20.25, 7], flip);

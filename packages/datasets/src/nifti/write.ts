@@ -24,11 +24,17 @@ export interface NiftiWriteOptions {
   level?: number;
   /** `descrip`, up to 79 ASCII characters; default `"myoseg"`. */
   description?: string;
+  /**
+   * `'label'`: a label map (intent_code 1002, NIFTI_INTENT_LABEL, intent_name `label`), so that viewers show its
+   * values as labels; default none (intent_code 0).
+   */
+  intent?: 'label';
 }
 
 const VOX_OFFSET = 352;
 const UNITS_MM_SECONDS = 2 | 8;
 const XFORM_SCANNER = 1;
+const NIFTI_INTENT_LABEL = 1002;
 
 /** The values of `arr` in row-major order (which is NIfTI's x-fastest order for shape `[…, D, H, W]`). */
 function rowMajorValues(arr: NdArray<NumericArray>): ArrayLike<number> {
@@ -155,6 +161,10 @@ export function writeNifti(volume: NdArray<NumericArray>, options: NiftiWriteOpt
   view.setInt32(0, NIFTI1_HEADER_BYTES, true);
   const dims = [ndim, ...[...shape].reverse()];
   for (let i = 0; i < 8; i++) view.setInt16(40 + 2 * i, dims[i] ?? 1, true);
+  if (options.intent === 'label') {
+    view.setInt16(68, NIFTI_INTENT_LABEL, true);
+    for (const [i, c] of [...'label'].entries()) file[328 + i] = c.charCodeAt(0);
+  }
   view.setInt16(70, type.code, true);
   view.setInt16(72, type.bytes * 8, true);
   const quaternion = affineToQuaternion(affine);

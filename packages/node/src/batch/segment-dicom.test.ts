@@ -34,6 +34,14 @@ describe('myoseg segment on DICOM studies', () => {
     });
     const study = await readDicomFolder(join(fixtures, 'cine'));
     expect(mask.shape).toEqual([3, 4, 12, 16]);
+    expect(mask.header.intentCode).toBe(1002);
+    expect(await readFile(join(out, 'cine_myo.txt'), 'utf8')).toMatch(
+      /ITK-SnAP Label Description File[\s\S]*"Myocardium"/,
+    );
+    expect(await readFile(join(out, 'cine_myo.ctbl'), 'utf8')).toMatch(/^1 Myocardium 230 60 40 255$/m);
+    const measures = (await readFile(join(out, 'cine_measures.csv'), 'utf8')).trim().split('\n').slice(1);
+    expect(measures).toHaveLength(3);
+    expect(measures.map((l) => l.split(',')[0])).toEqual(['0', '1', '2']);
     expect(mask.affine.flat().map((v) => Number(v.toFixed(4)))).toEqual(
       study.affine.flat().map((v) => Number(v.toFixed(4))),
     );

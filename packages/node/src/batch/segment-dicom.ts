@@ -1,18 +1,19 @@
-import { join } from 'node:path';
 import { finiteIntensities } from '@myoseg/core';
-import { listDicomSeries, readDicomSeries, writeNifti } from '@myoseg/datasets';
-import { dicomFilesIn, writeFileAtomic } from '@myoseg/datasets/node';
+import { listDicomSeries, readDicomSeries } from '@myoseg/datasets';
+import { dicomFilesIn } from '@myoseg/datasets/node';
 import type { MyocardiumPipeline } from '@myoseg/models';
 import ndarray from 'ndarray';
 import type { CliIo } from '../cli/io';
 import { warnIntensities } from '../cli/segment-inputs';
 import { InputError } from '../errors';
+import { slicesFound, writeStudyLabels } from './label-outputs';
 import type { StudyOutputOptions, WrittenMask } from './segment-study';
 
 /**
  * Segments a DICOM study (a folder as it comes off the scanner): its short-axis cine series (`series`: a
  * SeriesInstanceUID, or `auto`, listed on stderr when there are several), all frames localized together, written
- * as one label map `<stem>_myo.nii.gz`: 4D `[T, D, H, W]` for a cine, 3D for one frame, with the series' affine.
+ * as one label map `<stem>_myo.nii.gz`: 4D `[T, D, H, W]` for a cine, 3D for one frame, with the series' affine
+ * (and the label tables and measures of `writeStudyLabels`).
  */
 export async function segmentDicomStudy(
   folder: string,
@@ -50,29 +51,21 @@ export async function segmentDicomStudy(
     spacing: study.spacing,
     affine: study.affine,
   });
-  const labels = new Uint8Array(frames.length * size);
-  results.forEach((r, k) => {
-    labels.set(r.mask.data, k * size);
+  const written = await writeStudyLabels({
+    out: options.out,
+    stem,
+    results,
+    frames,
+    affine: study.affine,
+    spacing: study.spacing,
   });
-  const out = join(options.out, `${stem}_myo.nii.gz`);
-  const cine = frames.length > 1;
-  await writeFileAtomic(
-    out,
-    writeNifti(cine ? ndarray(labels, [frames.length, d, h, w]) : ndarray(labels, [d, h, w]), {
-      datatype: 'uint8',
-      affine: study.affine,
-      spacing: cine ? [1, ...study.spacing] : study.spacing,
-    }),
-  );
   const masks = results.map((r) => ({
-    file: out,
+    file: written.files[0],
     slices: d,
-    found: Array.from({ length: d }, (_, z) =>
-      r.mask.data.subarray(z * h * w, (z + 1) * h * w).some((v) => v > 0),
-    ).filter(Boolean).length,
+    found: slicesFound(r.mask),
     volumeMl: r.volumeMl,
     nonFiniteVoxels: 0,
     intensityScale: 1,
   }));
-  return { masks, files: [out] };
+  return { masks, files: written.files };
 }

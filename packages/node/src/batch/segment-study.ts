@@ -1,15 +1,16 @@
 import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { finiteIntensities } from '@myoseg/core';
-import { type NiftiImage, readNifti, writeNifti } from '@myoseg/datasets';
+import { type NiftiImage, parseInfoCfg, readNifti, writeNifti } from '@myoseg/datasets';
 import { writeFileAtomic } from '@myoseg/datasets/node';
-import { MYOCARDIUM_DENSITY_G_PER_ML, type MyocardiumPipeline } from '@myoseg/models';
+import { MYOCARDIUM_DENSITY_G_PER_ML, type MyocardiumPipeline, type VolumeResult } from '@myoseg/models';
 import ndarray from 'ndarray';
 import type { CliIo } from '../cli/io';
 import { warnIntensities } from '../cli/segment-inputs';
 import { InputError } from '../errors';
 import { overlayPng } from '../report';
+import { type FrameMeasure, slicesFound, writeStudyLabels } from './label-outputs';
 import { segmentDicomStudy } from './segment-dicom';
 import type { Study } from './studies';
 import { type StudyRecord, studyRecordPath, writeStudyRecord } from './study-record';
@@ -51,8 +52,9 @@ function volumesOf(
     io.err(
       `warning: ${file}: --frames applies to 4D inputs only; this ${image.shape.length}D image is segmented whole`,
     );
-  if (image.shape.length === 2) return [{ suffix: '', volume: ndarray(v.data, [1, v.shape[0], v.shape[1]]) }];
-  if (image.shape.length === 3) return [{ suffix: '', volume: v }];
+  if (image.shape.length === 2)
+    return [{ suffix: '', frame: 0, volume: ndarray(v.data, [1, v.shape[0], v.shape[1]]) }];
+  if (image.shape.length === 3) return [{ suffix: '', frame: 0, volume: v }];
   if (image.shape.length === 4) {
     const t = image.shape[0];
     const chosen = frames ?? Array.from({ length: t }, (_, i) => i);
@@ -62,6 +64,7 @@ function volumesOf(
     }
     return chosen.map((f) => ({
       suffix: `_t${String(f).padStart(2, '0')}`,
+      frame: f,
       volume: v.pick(f, null, null, null),
     }));
   }
@@ -85,8 +88,10 @@ export interface WrittenMask {
 }
 
 /**
- * Segments every slice of one file and writes `<stem>_myo.nii.gz` (and overlays); returns the masks written.
- * Intensities are made finite float32 first (`finiteIntensities`), with a warning on stderr when that changed any.
+ * Segments every slice of one file: a 2D image as one slice, a stack or the chosen frames of a cine together (one
+ * volume-consistent localization over all frames), written by `writeStudyLabels` as one label map with the input's
+ * affine (4D for several frames), label tables and measures; overlays with `png`. Intensities are made finite
+ * float32 first (`finiteIntensities`), with a warning on stderr when that changed any.
  */
 async function segmentFile(
   file: string,
@@ -97,52 +102,91 @@ async function segmentFile(
 ): Promise<{ masks: WrittenMask[]; files: string[] }> {
   const image = readNifti(await readFile(file), { name: file, gunzip: (b) => gunzipSync(b) });
   assertNotLabels(file, image);
-  const outputs: WrittenMask[] = [];
+  const stored = volumesOf(file, image, options.frames, io);
+  const finite = stored.map(({ suffix, volume }) => {
+    const f = finiteIntensities(volume);
+    warnIntensities(io, `${file}${suffix ? ` frame ${suffix.slice(2)}` : ''}`, f.replaced, f.scale);
+    return f;
+  });
+  const [d, h, w] = finite[0].image.shape;
   const files: string[] = [];
-  for (const { suffix, volume: stored } of volumesOf(file, image, options.frames, io)) {
-    const { image: volume, replaced, scale } = finiteIntensities(stored);
-    warnIntensities(io, `${file}${suffix ? ` frame ${suffix.slice(2)}` : ''}`, replaced, scale);
-    const [d, h, w] = volume.shape;
-    const spacing = image.spacing.slice(-3);
-    // a 2D image is one slice as stored; a stack is turned to the model's orientation by its affine
-    const result = await segmenter.segmentVolume(
-      volume,
-      spacing.length === 3 ? { spacing: spacing as [number, number, number], affine: image.affine } : {},
-    );
-    const out = join(options.out, `${stem}${suffix}_myo.nii.gz`);
-    const mask = image.shape.length === 2 ? ndarray(result.mask.data, [h, w]) : result.mask;
-    files.push(out);
+  let results: VolumeResult[];
+  if (image.shape.length === 2) {
+    // a 2D image is one slice as stored
+    results = [await segmenter.segmentVolume(finite[0].image)];
+    const out = join(options.out, `${stem}_myo.nii.gz`);
     await writeFileAtomic(
       out,
-      writeNifti(mask, {
+      writeNifti(ndarray(results[0].mask.data, [h, w]), {
         datatype: 'uint8',
         affine: image.affine,
-        spacing: image.spacing.slice(-mask.shape.length),
+        spacing: image.spacing,
+        intent: 'label',
       }),
     );
-    if (options.png) {
+    files.push(out);
+  } else {
+    const spacing = image.spacing.slice(-3) as [number, number, number];
+    const cine = new Float32Array(finite.length * d * h * w);
+    finite.forEach((f, k) => {
+      cine.set(f.image.data, k * d * h * w);
+    });
+    results = await segmenter.segmentCine(ndarray(cine, [finite.length, d, h, w]), {
+      spacing,
+      affine: image.affine,
+    });
+    const written = await writeStudyLabels({
+      out: options.out,
+      stem,
+      results,
+      frames: stored.map((s) => s.frame),
+      affine: image.affine,
+      spacing,
+    });
+    files.push(...written.files);
+    if (image.shape.length === 4) await checkInfoCfg(file, written.measures, io);
+  }
+  if (options.png) {
+    for (const [k, { suffix }] of stored.entries()) {
       for (let z = 0; z < d; z++) {
-        const slice = ndarray(volume.data.slice(z * h * w, (z + 1) * h * w), [h, w]);
+        const slice = ndarray(finite[k].image.data.slice(z * h * w, (z + 1) * h * w), [h, w]);
         const png = overlayPng(slice, [
-          { mask: result.mask.pick(z, null, null), color: [230, 60, 40], opacity: 0.4, outline: true },
+          { mask: results[k].mask.pick(z, null, null), color: [230, 60, 40], opacity: 0.4, outline: true },
         ]);
-        const file = join(options.out, `${stem}${suffix}_z${String(z).padStart(2, '0')}.png`);
-        await writeFileAtomic(file, png);
-        files.push(file);
+        const name = join(options.out, `${stem}${suffix}_z${String(z).padStart(2, '0')}.png`);
+        await writeFileAtomic(name, png);
+        files.push(name);
       }
     }
-    outputs.push({
-      file: out,
-      slices: d,
-      found: Array.from({ length: d }, (_, z) => z).filter((z) =>
-        result.mask.data.subarray(z * h * w, (z + 1) * h * w).some((v) => v > 0),
-      ).length,
-      volumeMl: result.volumeMl,
-      nonFiniteVoxels: replaced,
-      intensityScale: scale,
-    });
   }
-  return { masks: outputs, files };
+  const masks = results.map((r, k) => ({
+    file: files[0],
+    slices: d,
+    found: slicesFound(r.mask),
+    volumeMl: image.shape.length === 2 ? undefined : r.volumeMl,
+    nonFiniteVoxels: finite[k].replaced,
+    intensityScale: finite[k].scale,
+  }));
+  return { masks, files };
+}
+
+/** Says on stderr when the `Info.cfg` beside a cine names other ED/ES frames than its LV cavity curve. */
+async function checkInfoCfg(file: string, measures: readonly FrameMeasure[], io: Pick<CliIo, 'err'>) {
+  const text = await readFile(join(dirname(file), 'Info.cfg'), 'utf8').catch(() => null);
+  if (text === null) return;
+  let info: { ed: number; es: number };
+  try {
+    info = parseInfoCfg(text, join(dirname(file), 'Info.cfg'));
+  } catch {
+    return;
+  }
+  const ed = measures.find((m) => m.phase === 'ED')?.frame;
+  const es = measures.find((m) => m.phase === 'ES')?.frame;
+  if (ed === undefined || es === undefined) return;
+  if (ed + 1 !== info.ed || es + 1 !== info.es)
+    io.err(
+      `note: ${file}: Info.cfg gives ED frame ${info.ed}, ES frame ${info.es}; the LV cavity curve gives ED ${ed + 1}, ES ${es + 1} (1-based)`,
+    );
 }
 
 /**

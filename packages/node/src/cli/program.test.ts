@@ -338,12 +338,26 @@ describe('myoseg CLI', () => {
       out,
       '--json',
     ]);
+    // one 4D label map of the chosen frames, its label tables and measures
     expect(JSON.parse(stdout).written.map((x: { file: string }) => x.file.split('/').pop())).toEqual([
-      'cine_4d_t00_myo.nii.gz',
-      'cine_4d_t02_myo.nii.gz',
+      'cine_4d_myo.nii.gz',
+      'cine_4d_myo.nii.gz',
     ]);
-    const mask = await read(join(out, 'cine_4d_t02_myo.nii.gz'));
-    expect(mask.shape).toEqual([d, h, w]);
+    const mask = await read(join(out, 'cine_4d_myo.nii.gz'));
+    expect(mask.shape).toEqual([2, d, h, w]);
+    expect(mask.header.intentCode).toBe(1002);
+    expect((await readdir(out)).sort()).toEqual(
+      [
+        'cine_4d.study.json',
+        'cine_4d_measures.csv',
+        'cine_4d_myo.ctbl',
+        'cine_4d_myo.nii.gz',
+        'cine_4d_myo.txt',
+      ].sort(),
+    );
+    const measures = (await readFile(join(out, 'cine_4d_measures.csv'), 'utf8')).trim().split('\n');
+    expect(measures[0]).toBe('frame,phase,myocardium_ml,myocardium_g,lv_cavity_ml');
+    expect(measures.slice(1).map((l) => l.split(',')[0])).toEqual(['0', '2']);
     const bad = await run(process.execPath, [
       cli,
       'segment',

@@ -171,6 +171,9 @@ name without .nii/.nii.gz; inputs that share a name get their parent folders in 
 a_x_myo.nii.gz and b_x_myo.nii.gz), and x.nii beside x.nii.gz gives x_nii_myo.nii.gz and x_nii_gz_myo.nii.gz.
 NaN, ±Inf and float64 voxels beyond float32 range are replaced by their slice's finite min/max, counted on stderr
 and in --json (nonFiniteVoxels). --frames applies to 4D inputs; other inputs are segmented whole, with a warning.
+A cine (4D NIfTI, or a DICOM folder's short-axis cine) gives one 4D label map; every stack also writes
+<name>_myo.txt (ITK-SNAP labels), <name>_myo.ctbl (3D Slicer colors) and <name>_measures.csv (myocardial volume,
+mass at 1.05 g/ml, LV cavity volume and ED/ES per frame).
 An unwritable --out is refused before any work (exit 2); a mask that cannot be written fails its input (exit 1).
 
 Cohorts: each study writes <name>.study.json last (its outputs with sizes and SHA-256); --skip-existing skips a
