@@ -54,10 +54,21 @@ async function runCli(args: string[], kill?: { signal: NodeJS.Signals; afterMs: 
 }
 
 /** The contents of every file under `dir` (none when it does not exist), by relative path. */
+/** A file's bytes (base64); a `<name>.study.json` record without its timing fields, which differ run to run. */
+function studyRecordTimeless(file: string, bytes: Buffer): string {
+  if (!file.endsWith('.study.json')) return bytes.toString('base64');
+  try {
+    const { seconds: _s, finishedAt: _f, ...rest } = JSON.parse(bytes.toString('utf8'));
+    return JSON.stringify(rest);
+  } catch {
+    return bytes.toString('base64'); // a partial record stays as it is, and differs
+  }
+}
+
 async function snapshot(dir: string): Promise<Map<string, string>> {
   const files = await filesUnder(dir).catch(() => [] as string[]);
   const entries = await Promise.all(
-    files.map(async (f) => [f, (await readFile(join(dir, f))).toString('base64')] as const),
+    files.map(async (f) => [f, studyRecordTimeless(f, await readFile(join(dir, f)))] as const),
   );
   return new Map(entries);
 }

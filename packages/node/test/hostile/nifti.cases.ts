@@ -250,7 +250,7 @@ export const niftiCases: HostileCase[] = [
     check: async (c) => expect(await maskOf(c, 'out/slice_myo.nii.gz')).toHaveLength(40 * 48),
   },
   {
-    name: '4D: chosen frames, named _tNN',
+    name: '4D: the chosen frames as one 4D label map, with its measures',
     setup: (c) => {
       const v = scanValues(c.world);
       const both = new Float64Array(2 * v.length);
@@ -260,8 +260,8 @@ export const niftiCases: HostileCase[] = [
     },
     argv: segment(['cine.nii.gz'], '--frames', '1'),
     exit: 0,
-    present: ['out/cine_t01_myo.nii.gz'],
-    absent: ['out/cine_t00_myo.nii.gz'],
+    present: ['out/cine_myo.nii.gz', 'out/cine_measures.csv', 'out/cine.study.json'],
+    absent: ['out/cine_t01_myo.nii.gz', 'out/cine_t00_myo.nii.gz'],
   },
   {
     name: '4D: a frame that does not exist fails that file',

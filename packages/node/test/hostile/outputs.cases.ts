@@ -67,14 +67,15 @@ export const outputCases: HostileCase[] = [
     stderr: /out\/scan_myo\.nii\.gz is a folder, where the mask of an input would go/,
   },
   {
-    name: "a folder in the way of a 4D frame's mask fails that input, naming the mask, not a .tmp",
+    name: "a folder in the way of a cine's measures fails that input, naming the file, not a .tmp; no record",
     setup: async (c) => {
       await put(c, 'cine.nii.gz', scanFile(c.world, scanValues(c.world), { shape: [1, 3, 40, 48] }));
-      await mkdir(join(c.dir, 'out', 'cine_t00_myo.nii.gz'), { recursive: true });
+      await mkdir(join(c.dir, 'out', 'cine_measures.csv'), { recursive: true });
     },
     argv: segment(['cine.nii.gz']),
     exit: 1,
-    stderr: /failed: .*out\/cine_t00_myo\.nii\.gz: cannot write \(a folder is in the way, EISDIR\)$/m,
+    stderr: /failed: .*out\/cine_measures\.csv: cannot write \(a folder is in the way, EISDIR\)$/m,
+    absent: ['out/cine.study.json'],
   },
   {
     name: 'segment creates a nested --out',
