@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, round } from './lib/stats.mjs';
+import { median } from './lib/stats.mjs';
 
 const cli = fileURLToPath(new URL('../packages/node/dist/cli.js', import.meta.url));
 const say = (line) => process.stderr.write(`${line}\n`);
@@ -111,8 +111,8 @@ export async function benchCohort(args) {
     for (const [how, list] of Object.entries(times)) {
       const s = median(list);
       console.log(
-        `| ${how} | ${round(s, 1)} | ${round((60 * total) / s, 1)} | ${round(direct / s, 2)}× | ${
-          how === 'direct' ? '' : round((s - direct) / total, 3)
+        `| ${how} | ${s.toFixed(2)} | ${((60 * total) / s).toFixed(1)} | ${(direct / s).toFixed(3)}× | ${
+          how === 'direct' ? '' : ((s - direct) / total).toFixed(3)
         } |`,
       );
     }
