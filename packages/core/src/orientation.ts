@@ -72,7 +72,9 @@ const dot = (a: readonly number[], b: readonly number[]) => a[0] * b[0] + a[1] *
  * @param affine - voxel `(i, j, k)` to RAS+ world, 3×4 or 4×4.
  * @returns e.g. `'RAS'`; `null` when a column of the affine is zero or not finite (no orientation to speak of).
  * @example
+ * ```ts
  * orientationOf([[-1.5, 0, 0, 0], [0, 1.5, 0, 0], [0, 0, 8, 0], [0, 0, 0, 1]]); // 'LAS'
+ * ```
  */
 export function orientationOf(affine: Affine): AxisCodes | null {
   const dirs = axisDirections(affine, 'orientationOf');
@@ -163,9 +165,11 @@ function permuted<T extends NumericArray>(volume: NdArray<T>, r: Reorientation, 
  * not modified). Spacing turns with {@link reorientSpacing}.
  *
  * @example
+ * ```ts
  * const r = reorientation(affine, 'RAS', spacing);
  * const forModel = reorient(volume, r);
  * const mask = restoreOrientation(modelMask, r); // back on the input's voxel grid
+ * ```
  */
 export function reorient<T extends NumericArray>(volume: NdArray<T>, r: Reorientation): NdArray<T> {
   return permuted(volume, r, 'reorient');

@@ -74,6 +74,7 @@ export async function openAcdcPatient(
   let shape: [number, number, number] | null = null;
   let spacing: [number, number, number] | null = null;
   let orientation: AxisCodes | null = null;
+  let affine: number[][] = [];
   const frames = {} as Record<CardiacPhase, AcdcFrame>;
   for (const phase of ['ED', 'ES'] as const) {
     const frame = phase === 'ED' ? info.ed : info.es;
@@ -84,7 +85,8 @@ export async function openAcdcPatient(
       const fileShape = spatialShape(header, path(file));
       if (!shape) {
         shape = fileShape;
-        orientation = orientationOf(bestAffine(header));
+        affine = bestAffine(header);
+        orientation = orientationOf(affine);
         spacing = [header.pixdim[3], header.pixdim[2], header.pixdim[1]].map(Math.abs) as [
           number,
           number,
@@ -120,6 +122,7 @@ export async function openAcdcPatient(
     spacing: spacing!,
     shape: shape!,
     orientation,
+    affine,
     frames,
     cineFile: cineFile ? path(cineFile) : null,
     cine: async () => {

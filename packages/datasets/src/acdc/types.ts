@@ -56,6 +56,8 @@ export interface AcdcPatient extends AcdcInfo {
    * has no orientation (a zero column).
    */
   orientation: AxisCodes | null;
+  /** The ED image's voxel `(i, j, k)` → world affine (4×4, sform, else qform, else from pixdim; as `readNifti`). */
+  affine: number[][];
   /** The ED and ES frames with their ground truth. */
   frames: Record<CardiacPhase, AcdcFrame>;
   /** The cine file's path, or null when the patient has none. */

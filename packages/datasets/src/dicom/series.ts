@@ -155,8 +155,10 @@ function choose(groups: DicomInstance[][], series: string): DicomInstance[] {
  *   orientations or pixel spacings, differing image sizes, positions with different numbers of phases, two images
  *   at one position and trigger time, or a missing slice position (a gap over 1.5× the smallest).
  * @example
+ * ```ts
  * const { volume, affine, spacing } = readDicomSeries(files.map((f) => ({ name: f.name, bytes: f.bytes })));
  * // volume [T, D, H, W]; pipeline.segmentCine(volume, { spacing, affine })
+ * ```
  */
 export function readDicomSeries(
   files: readonly DicomFile[],

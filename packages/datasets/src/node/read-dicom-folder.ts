@@ -8,7 +8,7 @@ import { DicomFormatError } from '../errors';
  * The DICOM files under a folder (walked recursively; scanners often write files without an extension, so each
  * file is recognised by its `DICM` preamble, not its name). Other files are left out.
  *
- * @throws {@link DicomFormatError} naming the folder when it holds no DICOM file.
+ * @throws `DicomFormatError` naming the folder when it holds no DICOM file.
  */
 export async function dicomFilesIn(folder: string): Promise<DicomFile[]> {
   const out: DicomFile[] = [];
@@ -33,8 +33,10 @@ export async function dicomFilesIn(folder: string): Promise<DicomFile[]> {
  * Reads the DICOM series of a folder (see `readDicomSeries`): a short-axis cine study as it comes off the scanner.
  *
  * @example
+ * ```ts
  * const study = await readDicomFolder('/data/study-01');
  * const masks = await pipeline.segmentCine(study.volume, { spacing: study.spacing, affine: study.affine });
+ * ```
  */
 export async function readDicomFolder(
   folder: string,

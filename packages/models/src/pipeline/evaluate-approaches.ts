@@ -355,7 +355,10 @@ export async function evaluateApproaches(
     });
     for (const v of options.volumes ?? []) {
       if (!testIds.has(v.patientId)) continue;
-      const { mask } = await trained.pipeline.segmentVolume(v.image, { spacing: v.spacing });
+      const { mask } = await trained.pipeline.segmentVolume(v.image, {
+        spacing: v.spacing,
+        affine: v.affine,
+      });
       const truth = selectLabels(v.mask, MYOCARDIUM_LABELS);
       const meta = { patientId: v.patientId, group: v.group ?? 'unknown', phase: v.phase };
       volumeFrames.push({ run, ...meta, ...scoreVolume(mask, truth, v.spacing) });

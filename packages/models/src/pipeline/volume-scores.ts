@@ -18,6 +18,8 @@ export interface LabeledVolume {
   phase: 'ED' | 'ES';
   /** Voxel size `[dz, dy, dx]` in mm (slice gap first). */
   spacing: readonly [number, number, number];
+  /** Voxel → world affine (4×4): with it, a pipeline that records its orientation turns the stack to it first. */
+  affine?: number[][];
 }
 
 /** The scores of one predicted myocardium volume against its truth. */

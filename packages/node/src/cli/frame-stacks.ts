@@ -12,12 +12,12 @@ export interface FrameStack extends LabeledVolume {
  * Stacks 2D samples back into one `[D, H, W]` volume per patient and phase, slices in order of their index.
  *
  * @param samples - samples of whole frames (as `toSlices` gives them); order does not matter.
- * @param spacingOf - the patient's voxel size `[dz, dy, dx]` in mm.
+ * @param geometryOf - the patient's voxel size `[dz, dy, dx]` in mm and its volumes' affine.
  * @returns one stack per patient and phase, in order of first appearance; none for no samples.
  */
 export function frameStacks(
   samples: readonly SliceSample[],
-  spacingOf: (patientId: string) => readonly [number, number, number],
+  geometryOf: (patientId: string) => { spacing: readonly [number, number, number]; affine?: number[][] },
 ): FrameStack[] {
   const byFrame = new Map<string, SliceSample[]>();
   for (const s of samples) {
@@ -42,7 +42,7 @@ export function frameStacks(
       patientId,
       group,
       phase,
-      spacing: spacingOf(patientId),
+      ...geometryOf(patientId),
       samples: stack,
     };
   });

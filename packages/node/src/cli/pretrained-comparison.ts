@@ -29,7 +29,7 @@ export async function scorePretrained(
   try {
     const frames: FrameScore[] = [];
     for (const v of volumes) {
-      const { mask } = await loaded.pipeline.segmentVolume(v.image, { spacing: v.spacing });
+      const { mask } = await loaded.pipeline.segmentVolume(v.image, { spacing: v.spacing, affine: v.affine });
       const truth = selectLabels(v.mask, MYOCARDIUM_LABELS);
       frames.push({
         patientId: v.patientId,

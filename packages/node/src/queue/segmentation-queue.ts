@@ -79,10 +79,12 @@ export const JOB_ATTEMPTS = Object.freeze({ attempts: 3, backoff: { type: 'expon
  * @param options.name - the queue's name (default {@link DEFAULT_QUEUE_NAME}); workers must use the same.
  * @throws `QueueUnavailableError` when bullmq is not installed.
  * @example
+ * ```ts
  * const queue = await createSegmentationQueue({ connection: redisConnection('redis://127.0.0.1:6379') });
  * await queue.submit([{ input: '/data/s1.nii.gz', name: 's1' }], { out: '/results' });
  * console.log(await queue.status());
  * await queue.close();
+ * ```
  */
 export async function createSegmentationQueue(options: {
   connection: RedisConnection;

@@ -83,8 +83,8 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   t0 = performance.now();
   let saved: TrainedPipeline | undefined;
   const modelDir = join(out, 'model');
-  const spacing = new Map(cohort.patients.map((p) => [p.id, p.spacing]));
-  const volumes = frameStacks(samples, (id) => spacing.get(id) as [number, number, number]);
+  const byId = new Map(cohort.patients.map((p) => [p.id, p]));
+  const volumes = frameStacks(samples, (id) => byId.get(id) as (typeof cohort.patients)[number]);
   const result: ApproachesResult = await evaluateApproaches(filtered.kept, {
     volumes,
     preset,

@@ -54,11 +54,12 @@ async function evaluatePatient(
   const slices: EvaluatedSlice[] = [];
   const frames: FrameScore[] = [];
   let nonFiniteVoxels = 0;
-  for (const stack of frameStacks(samples, () => patient.spacing)) {
+  for (const stack of frameStacks(samples, () => patient)) {
     const { image, replaced } = finiteIntensities(stack.image);
     nonFiniteVoxels += replaced;
     const result = await segmenter.segmentVolume(image, {
       spacing: stack.spacing,
+      affine: stack.affine,
       volumeConsistent: !options.perSlice,
     });
     const meta = { patientId: patient.id, group: patient.group, phase: stack.phase };
