@@ -110,6 +110,13 @@ describe('myoseg segment on cohorts', () => {
     await writeFile(list, `data/training/patient001/${images[0]},s-ed\n`);
     expect((await segment(['--list', list, '--out', out, '--skip-existing'])).code).toBe(0);
     expect(await readdir(out)).not.toContain('failures.csv');
+    // a failures.csv that myoseg did not write is never replaced nor removed
+    await writeFile(join(out, 'failures.csv'), 'my own notes\n');
+    await writeFile(list, 'nowhere.nii.gz\n');
+    const mine = await segment(['--list', list, '--out', out]);
+    expect(mine.code).toBe(1);
+    expect(mine.err.join('\n')).toMatch(/failures\.csv is not a myoseg failures list; left as it is/);
+    expect(await readFile(join(out, 'failures.csv'), 'utf8')).toBe('my own notes\n');
   }, 120_000);
 
   it('refuses bad batch options before any work (exit 2)', async () => {

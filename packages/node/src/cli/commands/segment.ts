@@ -1,4 +1,4 @@
-import { lstat, rm } from 'node:fs/promises';
+import { lstat, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isMyosegError } from '@myoseg/core';
 import { removeStaleTemporaries, writeFileAtomic } from '@myoseg/datasets/node';
@@ -76,16 +76,27 @@ const failuresFile = (out: string, shard: Shard | null) =>
 
 const csvField = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 
-/** Writes the failures CSV of this run (or removes a stale one when nothing failed). */
+const FAILURES_HEADER = 'input,code,error';
+
+/**
+ * Writes the failures CSV of this run (or removes a stale one of ours when nothing failed). A file of that name
+ * that myoseg did not write (another first line) is left alone, with a warning: the failures are on stderr.
+ */
 async function writeFailures(
   out: string,
   shard: Shard | null,
   failed: readonly (FailedInput & { code?: string })[],
+  io: CliIo,
 ) {
   const file = failuresFile(out, shard);
+  const existing = await readFile(file, 'utf8').catch(() => null);
+  if (existing !== null && existing.split('\n')[0] !== FAILURES_HEADER) {
+    io.err(`warning: ${file} is not a myoseg failures list; left as it is`);
+    return;
+  }
   if (failed.length === 0) return rm(file, { force: true });
   const rows = failed.map((f) => [f.file, f.code ?? 'INPUT', f.error].map(csvField).join(','));
-  await writeFileAtomic(file, `input,code,error\n${rows.join('\n')}\n`);
+  await writeFileAtomic(file, `${FAILURES_HEADER}\n${rows.join('\n')}\n`);
 }
 
 /**
@@ -164,7 +175,7 @@ export async function segmentCommand(
       loaded.dispose();
     }
   }
-  await writeFailures(options.out, shard, failed);
+  await writeFailures(options.out, shard, failed, io);
   const failedOut = failed.map(({ file, error }) => ({ file, error }));
   if (options.json) io.out(JSON.stringify({ written: done, failed: failedOut, skipped }));
   else {
