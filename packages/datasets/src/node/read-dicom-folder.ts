@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DicomFile, isDicomFile } from '../dicom/instance';
 import { type DicomVolume, type ReadDicomSeriesOptions, readDicomSeries } from '../dicom/series';
@@ -27,6 +27,34 @@ export async function dicomFilesIn(folder: string): Promise<DicomFile[]> {
   if (out.length === 0)
     throw new DicomFormatError(folder, 'holds no DICOM file (none starts with the DICM preamble)');
   return out;
+}
+
+/** Whether a file starts with the DICOM preamble (reads its first 132 bytes only). */
+export async function startsLikeDicom(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(132);
+    const { bytesRead } = await handle.read(head, 0, 132, 0);
+    return bytesRead === 132 && isDicomFile(head);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Whether a folder holds a DICOM file anywhere below it: stops at the first one, reading 132 bytes per file, so that
+ * telling a DICOM study from a NIfTI folder costs nothing like reading the study.
+ */
+export async function holdsDicom(folder: string): Promise<boolean> {
+  for (const name of (await readdir(folder)).sort()) {
+    const path = join(folder, name);
+    const info = await stat(path).catch(() => null);
+    if (
+      info?.isDirectory() ? await holdsDicom(path) : info && info.size > 132 && (await startsLikeDicom(path))
+    )
+      return true;
+  }
+  return false;
 }
 
 /**

@@ -1,7 +1,6 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isDicomFile } from '@myoseg/datasets';
-import { dicomFilesIn } from '@myoseg/datasets/node';
+import { holdsDicom, startsLikeDicom } from '@myoseg/datasets/node';
 import { type FailedInput, niftiInputs, outputStems } from '../cli/segment-inputs';
 import { InputError } from '../errors';
 import type { Shard } from './shard';
@@ -34,28 +33,12 @@ const NIFTI = /\.nii(\.gz)?$/;
 async function isDicomInput(input: string): Promise<boolean> {
   const info = await stat(input).catch(() => null);
   if (!info) return false;
-  if (!info.isDirectory()) {
-    if (NIFTI.test(input)) return false;
-    const handle = await open(input, 'r');
-    try {
-      const head = new Uint8Array(132);
-      await handle.read(head, 0, 132, 0);
-      return isDicomFile(head);
-    } finally {
-      await handle.close();
-    }
-  }
+  if (!info.isDirectory()) return !NIFTI.test(input) && (await startsLikeDicom(input).catch(() => false));
   const hasNifti = await niftiInputs([input]).then(
     () => true,
     () => false,
   );
-  return (
-    !hasNifti &&
-    (await dicomFilesIn(input).then(
-      () => true,
-      () => false,
-    ))
-  );
+  return !hasNifti && (await holdsDicom(input).catch(() => false));
 }
 
 /**
@@ -108,6 +91,11 @@ export async function planStudies(
       );
     byName.set(s.name, s.input);
   }
-  const unique = all.filter((s, k) => all.findIndex((t) => t.name === s.name) === k);
+  const seen = new Set<string>();
+  const unique = all.filter((s) => {
+    if (seen.has(s.name)) return false; // the same file given twice
+    seen.add(s.name);
+    return true;
+  });
   return { studies: studiesOfShard(unique, shard), failed, total: unique.length };
 }

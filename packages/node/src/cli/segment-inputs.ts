@@ -107,8 +107,10 @@ export async function niftiInputs(inputs: readonly string[]): Promise<SegmentInp
 export function outputStems(files: readonly string[]): string[] {
   const pathKey = (f: string) => join(dirname(f), niftiStem(f));
   const keys = files.map(pathKey);
+  const keyCount = new Map<string, number>();
+  for (const k of keys) keyCount.set(k, (keyCount.get(k) ?? 0) + 1);
   const parts = files.map((f, i) => {
-    const twin = keys.some((k, j) => j !== i && k === keys[i]);
+    const twin = (keyCount.get(keys[i]) ?? 0) > 1;
     const ext = twin ? (NIFTI.exec(f)?.[0] ?? '').replaceAll('.', '_') : '';
     return { dirs: dirname(f).split(/[/\\]/).filter(Boolean), stem: `${niftiStem(f)}${ext}` };
   });
