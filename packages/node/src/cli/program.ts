@@ -198,6 +198,10 @@ Failed studies are listed in failures.csv (failures-i-of-n.csv per shard) with t
     .option('--list <file>', "a CSV of studies, one 'path' or 'path,name' per line")
     .option('--frames <list>', FRAMES_HELP, frames)
     .option('--png', 'also write an overlay PNG per slice')
+    .option(
+      '--retry-failed',
+      'send the studies of the failed set back to the waiting list (after fixing them)',
+    )
     .option('--queue <name>', QUEUE_HELP)
     .action(async (inputs: string[], o) =>
       run(() => queueSubmitCommand(io, inputs, { ...o, ...global() }))(),

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -154,6 +154,17 @@ describe.skipIf(!hasRedisServer())('myoseg queue (BullMQ on a test Redis)', () =
       expect(Array.from(await maskOf(join(out, mask)))).toEqual(Array.from(await maskOf(join(direct, mask))));
     }
     expect((await readdir(out)).filter((f) => f.includes('.tmp'))).toEqual([]);
+
+    // the poison study fixed and sent back with --retry-failed: it completes, nothing else is added
+    const good = (await readdir(join(data, 'training', 'patient001'))).find((f) =>
+      /frame\d+\.nii\.gz$/.test(f),
+    );
+    await cp(join(data, 'training', 'patient001', good as string), join(poison, 'corrupt.nii.gz'));
+    expect((await submit('crash', out, [poison, '--retry-failed'])).line).toBe(
+      '0 submitted, 12 already queued, 0 not submitted, 1 failed studies retried',
+    );
+    await waitFor(async () => (await status('crash')).counts.completed === 13, 60_000, 'the retried study');
+    expect((await status('crash')).counts).toMatchObject({ completed: 13, failed: 0 });
 
     // SIGTERM: b finishes and exits 0
     const exited = new Promise<number | null>((done) => b.p.once('exit', done));

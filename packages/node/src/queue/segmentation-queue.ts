@@ -44,14 +44,15 @@ export interface FailedStudy {
 /** A segmentation queue on Redis (see {@link createSegmentationQueue}). */
 export interface SegmentationQueue {
   /**
-   * Enqueues one job per study; a study already in the queue (any state, by its job id) is not added again.
+   * Enqueues one job per study; a study already in the queue (any state, by its job id) is not added again, except
+   * that `retryFailed` sends a study of the failed set back to the waiting list (after its input was fixed).
    *
-   * @returns how many were added and how many were there already.
+   * @returns how many were added, retried, and were there already.
    */
   submit(
     studies: readonly Study[],
-    options: Omit<SegmentationJob, 'input' | 'name'>,
-  ): Promise<{ added: number; existing: number }>;
+    options: Omit<SegmentationJob, 'input' | 'name' | 'kind'> & { retryFailed?: boolean },
+  ): Promise<{ added: number; retried: number; existing: number }>;
   /** Counts per state, and the failed studies with their reasons. */
   status(): Promise<{ counts: QueueCounts; failed: FailedStudy[] }>;
   /** Closes the connection. */
@@ -95,12 +96,20 @@ export async function createSegmentationQueue(options: {
     connection: options.connection,
   });
   return {
-    async submit(studies, jobOptions) {
+    async submit(studies, { retryFailed = false, ...jobOptions }) {
       const out = resolve(jobOptions.out);
       let added = 0;
+      let retried = 0;
       for (const study of studies) {
         const jobId = studyJobId(study.input, out);
-        if (await queue.getJob(jobId)) continue;
+        const job = await queue.getJob(jobId);
+        if (job) {
+          if (retryFailed && (await job.getState()) === 'failed') {
+            await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+            retried++;
+          }
+          continue;
+        }
         const data: SegmentationJob = {
           ...jobOptions,
           input: resolve(study.input),
@@ -111,7 +120,7 @@ export async function createSegmentationQueue(options: {
         await queue.add('segment', data, { jobId, ...JOB_ATTEMPTS });
         added++;
       }
-      return { added, existing: studies.length - added };
+      return { added, retried, existing: studies.length - added - retried };
     },
     async status() {
       const c = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');

@@ -20,12 +20,19 @@ export interface QueueOptions {
 
 /**
  * `myoseg queue submit --redis URL --out DIR INPUT... | --list FILE`: one job per study (names as `segment`
- * gives them); a study already queued for the same `--out` is not added again.
+ * gives them); a study already queued for the same `--out` is not added again (`--retry-failed` sends the failed
+ * ones among them back to the waiting list).
  */
 export async function queueSubmitCommand(
   io: CliIo,
   inputs: readonly string[],
-  options: QueueOptions & { out: string; list?: string; frames?: number[]; png?: boolean },
+  options: QueueOptions & {
+    out: string;
+    list?: string;
+    frames?: number[];
+    png?: boolean;
+    retryFailed?: boolean;
+  },
 ): Promise<number> {
   const connection = redisConnection(options.redis);
   const plan = await planStudies(inputs, options.list, null);
@@ -33,13 +40,17 @@ export async function queueSubmitCommand(
   await checkWritable(options.out, `--out ${options.out}`);
   const queue = await createSegmentationQueue({ connection, name: options.queue });
   try {
-    const { added, existing } = await queue.submit(plan.studies, {
+    const { added, retried, existing } = await queue.submit(plan.studies, {
       out: resolve(options.out),
+      retryFailed: options.retryFailed === true,
       ...(options.frames ? { frames: options.frames } : {}),
       ...(options.png ? { png: true } : {}),
     });
-    if (options.json) io.out(JSON.stringify({ added, existing, notSubmitted: plan.failed }));
-    else io.out(`${added} submitted, ${existing} already queued, ${plan.failed.length} not submitted`);
+    if (options.json) io.out(JSON.stringify({ added, retried, existing, notSubmitted: plan.failed }));
+    else
+      io.out(
+        `${added} submitted, ${existing} already queued, ${plan.failed.length} not submitted${retried > 0 ? `, ${retried} failed studies retried` : ''}`,
+      );
   } finally {
     await queue.close();
   }
