@@ -5,9 +5,8 @@ import type { MyocardiumPipeline } from '@myoseg/models';
 import ndarray from 'ndarray';
 import type { CliIo } from '../cli/io';
 import { warnIntensities } from '../cli/segment-inputs';
-import { InputError } from '../errors';
 import { slicesFound, writeStudyLabels } from './label-outputs';
-import type { StudyOutputOptions, WrittenMask } from './segment-study';
+import { chosenFrames, type StudyOutputOptions, type WrittenMask } from './segment-study';
 
 /**
  * Segments a DICOM study (a folder as it comes off the scanner): its short-axis cine series (`series`: a
@@ -32,10 +31,7 @@ export async function segmentDicomStudy(
         .join('; ')}); segmenting ${study.seriesInstanceUids[0]} (choose with --series UID)`,
     );
   const [t, d, h, w] = study.volume.shape;
-  const frames = options.frames ?? Array.from({ length: t }, (_, f) => f);
-  for (const f of frames)
-    if (f >= t)
-      throw new InputError(`${folder}: frame ${f} does not exist (the series has ${t} phases, 0–${t - 1})`);
+  const frames = chosenFrames(folder, options.frames, t, 'the series has', 'phases');
   const size = d * h * w;
   const chosen = new Float32Array(frames.length * size);
   let replaced = 0;

@@ -40,6 +40,25 @@ function assertNotLabels(file: string, image: NiftiImage): void {
   }
 }
 
+/**
+ * The frames to segment of a cine with `t` frames: `frames`, or all of them.
+ *
+ * @throws `InputError` naming `source` and the frames there are (`${has} ${t} ${unit}`) for one that does not exist.
+ */
+export function chosenFrames(
+  source: string,
+  frames: readonly number[] | undefined,
+  t: number,
+  has: string,
+  unit: string,
+): number[] {
+  const chosen = frames ? [...frames] : Array.from({ length: t }, (_, i) => i);
+  for (const f of chosen)
+    if (!Number.isInteger(f) || f < 0 || f >= t)
+      throw new InputError(`${source}: frame ${f} does not exist (${has} ${t} ${unit}, 0–${t - 1})`);
+  return chosen;
+}
+
 /** The `[D, H, W]` volumes of one file: one for 2D/3D, one per chosen frame for 4D. */
 function volumesOf(
   file: string,
@@ -56,13 +75,7 @@ function volumesOf(
     return [{ suffix: '', frame: 0, volume: ndarray(v.data, [1, v.shape[0], v.shape[1]]) }];
   if (image.shape.length === 3) return [{ suffix: '', frame: 0, volume: v }];
   if (image.shape.length === 4) {
-    const t = image.shape[0];
-    const chosen = frames ?? Array.from({ length: t }, (_, i) => i);
-    for (const f of chosen) {
-      if (!Number.isInteger(f) || f < 0 || f >= t)
-        throw new InputError(`${file}: frame ${f} does not exist (the file has ${t} frames, 0–${t - 1})`);
-    }
-    return chosen.map((f) => ({
+    return chosenFrames(file, frames, image.shape[0], 'the file has', 'frames').map((f) => ({
       suffix: `_t${String(f).padStart(2, '0')}`,
       frame: f,
       volume: v.pick(f, null, null, null),

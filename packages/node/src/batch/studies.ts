@@ -75,27 +75,23 @@ export async function planStudies(
     if (error) failed.push({ file: study.input, error: `${study.input}: ${error}` });
     else listed.push(study);
   }
-  const files = [...found.files, ...listed.map((s) => s.input), ...dicom.map((d) => resolve(d))];
-  const derived = outputStems(files);
-  const given = [...found.files.map(() => undefined), ...listed.map((s) => s.name)];
-  const kinds = files.map(
-    (_, k) => (k >= found.files.length + listed.length ? 'dicom' : 'nifti') as Study['kind'],
-  );
-  const all = files.map((input, k) => ({ input, name: given[k] ?? derived[k], kind: kinds[k] }));
-  const byName = new Map<string, string>();
-  for (const s of all) {
-    const other = byName.get(s.name);
-    if (other !== undefined && other !== s.input)
+  const entries: { input: string; name?: string; kind: Study['kind'] }[] = [
+    ...found.files.map((input) => ({ input, kind: 'nifti' as const })),
+    ...listed.map((s) => ({ ...s, kind: 'nifti' as const })),
+    ...dicom.map((d) => ({ input: resolve(d), kind: 'dicom' as const })),
+  ];
+  const derived = outputStems(entries.map((e) => e.input));
+  const byName = new Map<string, Study>();
+  for (const [k, e] of entries.entries()) {
+    const study: Study = { input: e.input, name: e.name ?? derived[k], kind: e.kind };
+    const other = byName.get(study.name);
+    if (!other) byName.set(study.name, study);
+    else if (other.input !== study.input)
       throw new InputError(
-        `${other} and ${s.input}: both would be written as ${s.name}_myo; name one in --list`,
+        `${other.input} and ${study.input}: both would be written as ${study.name}_myo; name one in --list`,
       );
-    byName.set(s.name, s.input);
+    // else: the same file given twice, segmented once
   }
-  const seen = new Set<string>();
-  const unique = all.filter((s) => {
-    if (seen.has(s.name)) return false; // the same file given twice
-    seen.add(s.name);
-    return true;
-  });
+  const unique = [...byName.values()];
   return { studies: studiesOfShard(unique, shard), failed, total: unique.length };
 }

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readNifti } from '@myoseg/datasets';
-import { synthesizeAcdc } from '@myoseg/datasets/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../test/capture-io';
 import { hasRedisServer, startRedis, type TestRedis } from '../../test/redis-server';
+import { synthesizeSmallTwin } from '../../test/small-twin';
 import { planStudies } from '../batch/studies';
 import { finishedStudy } from '../batch/study-record';
 import { main } from '../cli/program';
@@ -28,12 +28,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'myoseg-queue-'));
   data = join(dir, 'data');
   // 6 patients × ED/ES = 12 studies
-  await synthesizeAcdc({
-    patients: 6,
-    seed: 5,
-    outDir: data,
-    params: { imageSizes: [[96, 112]], fieldOfViewMm: [200, 200] },
-  });
+  await synthesizeSmallTwin(data, 6, 5);
   redis = await startRedis();
 }, 60_000);
 afterAll(async () => {

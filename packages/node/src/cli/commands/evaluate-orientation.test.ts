@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { type Reorientation, reorient, reorientAffine } from '@myoseg/core';
 import { readNifti, writeNifti } from '@myoseg/datasets';
-import { synthesizeAcdc } from '@myoseg/datasets/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../../test/capture-io';
+import { synthesizeSmallTwin } from '../../../test/small-twin';
 import { main } from '../program';
 
 let dir: string;
@@ -52,12 +52,7 @@ const frameDice = async (data: string, out: string) => {
 describe('myoseg evaluate: stored orientation', () => {
   it('scores a cohort stored transposed and flipped as the cohort itself (the stacks are turned to the model)', async () => {
     const data = join(dir, 'twin');
-    await synthesizeAcdc({
-      patients: 2,
-      seed: 31,
-      outDir: data,
-      params: { imageSizes: [[96, 112]], fieldOfViewMm: [220, 220] },
-    });
+    await synthesizeSmallTwin(data, 2, 31);
     const turned = join(dir, 'turned');
     await turnedCopy(data, turned, { axes: [0, 2, 1], flips: [true, false, true] });
     const reference = await frameDice(data, join(dir, 'eval-a'));

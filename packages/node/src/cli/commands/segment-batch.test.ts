@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthesizeAcdc } from '@myoseg/datasets/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../../../test/capture-io';
+import { synthesizeSmallTwin } from '../../../test/small-twin';
 import { main } from '../program';
 
 // @myoseg/pretrained's model segments; a small twin cohort: 5 patients × ED/ES = 10 studies
@@ -12,12 +12,7 @@ let data: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'myoseg-batch-'));
   data = join(dir, 'data');
-  await synthesizeAcdc({
-    patients: 5,
-    seed: 4,
-    outDir: data,
-    params: { imageSizes: [[96, 112]], fieldOfViewMm: [200, 200] },
-  });
+  await synthesizeSmallTwin(data, 5, 4);
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
