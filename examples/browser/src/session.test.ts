@@ -1,4 +1,6 @@
-import { formatInfoCfg, writeNifti } from '@myoseg/datasets';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatInfoCfg, readDicomSeries, writeNifti } from '@myoseg/datasets';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { VerdictTable } from './review/verdicts';
@@ -76,6 +78,45 @@ describe('Session', () => {
       { path: 'patient002/Info.cfg', file: new File([formatInfoCfg(other)], 'Info.cfg') },
     ]);
     expect(session.patientInfo()).toEqual(other);
+  });
+
+  it('reads a dropped DICOM folder as one cine image, as myoseg segment does, and names a folder it cannot read', async () => {
+    // the pydicom-written fixtures of @myoseg/datasets: an oblique cine, 4 slices × 3 phases, 12 × 16 pixels
+    const fixtures = join(
+      import.meta.dirname,
+      '..',
+      '..',
+      '..',
+      'packages',
+      'datasets',
+      'test',
+      'fixtures',
+      'dicom',
+    );
+    const folder = (name: string, as: string) =>
+      readdirSync(join(fixtures, name)).map((f) => ({
+        path: `${as}/${f}`,
+        file: new File([readFileSync(join(fixtures, name, f))], f),
+      }));
+    const { session, messages } = newSession();
+    const jp2k = new File([readFileSync(join(fixtures, 'pydicom', 'MR_small_jp2klossless.dcm'))], 'IM1');
+    await session.addFiles([...folder('cine', 'study/sa'), { path: 'bad/IM1', file: jp2k }]);
+    expect(session.image?.path).toBe('study/sa (DICOM)');
+    expect(session.image?.layout).toEqual({ frames: 3, slices: 4, height: 12, width: 16 });
+    const series = readDicomSeries(
+      folder('cine', 'x').map((f) => ({
+        name: f.path,
+        bytes: readFileSync(join(fixtures, 'cine', f.file.name)),
+      })),
+    );
+    session.go(2, 3);
+    expect(Array.from(session.currentSlice()!.image.data)).toEqual(
+      Array.from(series.volume.data.subarray((2 * 4 + 3) * 192, (2 * 4 + 4) * 192)),
+    );
+    expect(messages.some(([m, error]) => error && /bad\/IM1: transfer syntax .*JPEG 2000/.test(m))).toBe(
+      true,
+    );
+    expect(messages.at(-1)).toEqual(['read 0 of 0 file(s), 1 DICOM series', true]);
   });
 
   it('reports an unreadable file and a label file that does not fit, and goes on', async () => {

@@ -6,6 +6,7 @@ import {
   type ReadFolderFile,
   type SegmentResult,
 } from '@myoseg/models';
+import { dicomStudiesOf, dicomStudyNifti } from './dicom-study';
 import type { PickedFile } from './dropped-files';
 import { sortFiles } from './file-kinds';
 import { folderOf, patientIdOf } from './file-names';
@@ -100,8 +101,9 @@ export class Session extends EventTarget {
   }
 
   /**
-   * Takes dropped or picked files: NIfTI images and label files, `Info.cfg`, verdict files (`.json`) and a model
-   * folder. A file that cannot be read is reported and skipped; the first new image becomes the current one.
+   * Takes dropped or picked files: NIfTI images and label files, DICOM series (each folder's DICOM files as one
+   * image, as `myoseg segment <folder>` reads them), `Info.cfg`, verdict files (`.json`) and a model folder. A file
+   * that cannot be read is reported and skipped; the first new image becomes the current one.
    */
   async addFiles(picked: readonly PickedFile[]): Promise<void> {
     const sorted = sortFiles(picked.map((p) => p.path));
@@ -138,6 +140,14 @@ export class Session extends EventTarget {
         this.verdictsChanged();
       });
     }
+    const dicom = await dicomStudiesOf(sorted.ignored.map((path) => ({ path, file: fileAt.get(path)! })));
+    for (const study of dicom.studies) {
+      const nifti = dicomStudyNifti(study);
+      newImages.push(
+        replace(this.images, { path: study.path, nifti, layout: sliceLayout(nifti.shape, study.path) }),
+      );
+    }
+    for (const problem of dicom.problems) this.#report(problem, true);
     if (newImages.length > 0) this.showImage(newImages[0]);
     if (sorted.model) {
       await this.loadModel(
@@ -146,8 +156,13 @@ export class Session extends EventTarget {
       );
     }
     const files = sorted.images.length + sorted.labels.length + sorted.infos.length + sorted.verdicts.length;
-    const ignored = sorted.ignored.length ? `; ignored ${sorted.ignored.join(', ')}` : '';
-    if (files > 0 || ignored) this.#report(`read ${read} of ${files} file(s)${ignored}`, read < files);
+    const series = dicom.studies.length ? `, ${dicom.studies.length} DICOM series` : '';
+    const ignored = dicom.other.length ? `; ignored ${dicom.other.join(', ')}` : '';
+    if (files > 0 || series || ignored)
+      this.#report(
+        `read ${read} of ${files} file(s)${series}${ignored}`,
+        read < files || dicom.problems.length > 0,
+      );
     this.changed();
   }
 

@@ -22,7 +22,16 @@ export {
   type SkippedItem,
   type SliceSample,
 } from './acdc/types';
-export { type DicomFile, isDicomFile } from './dicom/instance';
+export { type DicomFile, type DicomStudyAttributes, isDicomFile } from './dicom/instance';
+export {
+  type CodedConcept,
+  type DicomSegSource,
+  MYOCARDIUM_SEGMENT,
+  SEGMENTATION_STORAGE,
+  type SegmentDescription,
+  type WriteDicomSegOptions,
+  writeDicomSeg,
+} from './dicom/seg';
 export {
   type DicomSeriesCandidate,
   type DicomVolume,

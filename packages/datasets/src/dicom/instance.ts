@@ -9,10 +9,40 @@ export interface DicomFile {
   bytes: Uint8Array;
 }
 
+/**
+ * The patient and study attributes of a DICOM study, as stored (strings, empty where absent), which derived
+ * objects such as a DICOM SEG copy.
+ */
+export interface DicomStudyAttributes {
+  /** SpecificCharacterSet (0008,0005): how the other strings' bytes are to be read; empty for ASCII. */
+  specificCharacterSet: string;
+  /** PatientName (0010,0010). */
+  patientName: string;
+  /** PatientID (0010,0020). */
+  patientId: string;
+  /** PatientBirthDate (0010,0030), `YYYYMMDD`. */
+  patientBirthDate: string;
+  /** PatientSex (0010,0040). */
+  patientSex: string;
+  /** StudyDate (0008,0020), `YYYYMMDD`. */
+  studyDate: string;
+  /** StudyTime (0008,0030). */
+  studyTime: string;
+  /** StudyID (0020,0010). */
+  studyId: string;
+  /** AccessionNumber (0008,0050). */
+  accessionNumber: string;
+  /** ReferringPhysicianName (0008,0090). */
+  referringPhysicianName: string;
+  /** StudyDescription (0008,1030). */
+  studyDescription: string;
+}
+
 /** What the series assembly needs of one image instance. */
 export interface DicomInstance {
   /** The file it came from. */
   file: string;
+  sopClassUid: string;
   sopInstanceUid: string;
   studyInstanceUid: string;
   seriesInstanceUid: string;
@@ -32,6 +62,8 @@ export interface DicomInstance {
   sliceThickness: number | null;
   rows: number;
   columns: number;
+  /** The patient and study attributes, for derived objects. */
+  study: DicomStudyAttributes;
   /** The pixels with RescaleSlope/Intercept applied, row-major `[rows, columns]`. */
   pixels: () => Float32Array;
 }
@@ -134,8 +166,10 @@ export function parseDicomInstance(file: DicomFile): DicomInstance | null {
     return v === undefined || Number.isNaN(v) ? null : v;
   };
   const trigger = ds.floatString('x00181060');
+  const text = (tag: string) => ds.string(tag) ?? '';
   return {
     file: file.name,
+    sopClassUid: text('x00080016'),
     sopInstanceUid: ds.string('x00080018') ?? '',
     studyInstanceUid: ds.string('x0020000d') ?? '',
     seriesInstanceUid: ds.string('x0020000e') ?? '',
@@ -150,6 +184,19 @@ export function parseDicomInstance(file: DicomFile): DicomInstance | null {
     sliceThickness: thickness !== null && thickness > 0 ? thickness : null,
     rows,
     columns,
+    study: {
+      specificCharacterSet: text('x00080005'),
+      patientName: text('x00100010'),
+      patientId: text('x00100020'),
+      patientBirthDate: text('x00100030'),
+      patientSex: text('x00100040'),
+      studyDate: text('x00080020'),
+      studyTime: text('x00080030'),
+      studyId: text('x00200010'),
+      accessionNumber: text('x00080050'),
+      referringPhysicianName: text('x00080090'),
+      studyDescription: text('x00081030'),
+    },
     pixels: () => {
       const n = rows * columns;
       const view = new DataView(file.bytes.buffer, file.bytes.byteOffset + pixelData.dataOffset, expected);

@@ -24,11 +24,12 @@ function expectSameAsDcm2niix(ours: ReturnType<typeof readDicomSeries>, referenc
   expect(codes).not.toBeNull();
   const turn = reorientation(ours.affine, codes as string);
   const [t, d, h, w] = ours.volume.shape;
-  expect(
-    reorientAffine(ours.affine, [d, h, w], turn)
-      .flat()
-      .map((v) => Number(v.toFixed(4))),
-  ).toEqual(ref.affine.flat().map((v) => Number(v.toFixed(4))));
+  // to 1e-4 mm (dcm2niix stores the affine in float32)
+  const refAffine = ref.affine.flat();
+  const gap = reorientAffine(ours.affine, [d, h, w], turn)
+    .flat()
+    .map((v, i) => Math.abs(v - refAffine[i]));
+  expect(Math.max(...gap)).toBeLessThanOrEqual(1e-4);
   for (let f = 0; f < t; f++) {
     const frame = reorient(
       ndarray(ours.volume.data.subarray(f * d * h * w, (f + 1) * d * h * w), [d, h, w]),
@@ -56,6 +57,14 @@ describe('readDicomSeries', () => {
     expect(Array.from(reversed.volume.data)).toEqual(Array.from(cine.volume.data));
     expectSameAsDcm2niix(reversed, 'ref/reversed.nii');
     expectSameAsDcm2niix(readDicomSeries(filesOf('axial')), 'ref/axial.nii');
+  });
+
+  it("gives dcm2niix's voxels and affine for a twin study written as a scanner would (one file per slice)", () => {
+    const twin = readDicomSeries(filesOf('twin'));
+    expect(twin.volume.shape).toEqual([1, 12, 160, 160]);
+    expect(twin.study.patientId).toBe('TWIN001');
+    expect(twin.imagePositions).toHaveLength(12);
+    expectSameAsDcm2niix(twin, 'ref/twin.nii');
   });
 
   it('reads a cine written as one series per slice position as one stack', () => {
@@ -112,7 +121,12 @@ describe('readDicomSeries', () => {
     ]);
     const cine = readDicomSeries(files, { series: list[1].seriesInstanceUids[0] });
     expect(cine.volume.shape).toEqual([3, 4, 12, 16]);
-    expect(readDicomSeries(files).volume.shape).toEqual([1, 5, 12, 16]); // auto: the most positions
+    // auto: the cine (3 phases, oblique) over the axial stack with more positions (one phase, a scout's plane)
+    expect(readDicomSeries(files).volume.shape).toEqual([3, 4, 12, 16]);
+    expect(readDicomSeries(filesOf('axial')).volume.shape).toEqual([1, 5, 12, 16]); // the only stack is taken
+    // only single-position series, as 2CH/4CH views: auto refuses and lists them
+    const views = [...filesOf('pydicom').filter((f) => f.name.endsWith('/MR_small.dcm')), filesOf('cine')[0]];
+    expect(() => readDicomSeries(views)).toThrow(/series auto: no short-axis stack .*2CH\/4CH.*--series UID/);
     expect(() => readDicomSeries(files, { series: '1.2.3' })).toThrow(
       /series 1\.2\.3: not in these files; they hold/,
     );

@@ -1,6 +1,11 @@
 import ndarray, { type NdArray } from 'ndarray';
 import { DicomFormatError } from '../errors';
-import { type DicomFile, type DicomInstance, parseDicomInstance } from './instance';
+import {
+  type DicomFile,
+  type DicomInstance,
+  type DicomStudyAttributes,
+  parseDicomInstance,
+} from './instance';
 
 /** One volume a DICOM study can give: a series, or short-axis cine series of one slice each taken together. */
 export interface DicomSeriesCandidate {
@@ -36,13 +41,29 @@ export interface DicomVolume extends DicomSeriesCandidate {
   studyInstanceUid: string;
   /** FrameOfReferenceUID. */
   frameOfReferenceUid: string;
+  /** SOPClassUID of the images (e.g. MR Image Storage). */
+  sopClassUid: string;
+  /** `[z]`: the SeriesInstanceUID of each slice position (the same for all in a one-series stack). */
+  sliceSeriesUids: string[];
+  /** `[z]`: ImagePositionPatient of each slice, LPS mm, as stored. */
+  imagePositions: [number, number, number][];
+  /** ImageOrientationPatient: row direction, then column direction (LPS unit vectors), as stored. */
+  imageOrientation: [number, number, number, number, number, number];
+  /** PixelSpacing: between rows, between columns (mm), as stored. */
+  pixelSpacing: [number, number];
+  /** SliceThickness (else SpacingBetweenSlices) in mm, when the files give it. */
+  sliceThickness: number | null;
+  /** The patient and study attributes of the first image. */
+  study: DicomStudyAttributes;
 }
 
 /** Options of {@link readDicomSeries}. */
 export interface ReadDicomSeriesOptions {
   /**
-   * Which series: a SeriesInstanceUID, or `'auto'` (default): the candidate with the most slice positions (a
-   * short-axis stack), refusing a study whose series all have one position (2CH/4CH views) when it has several.
+   * Which series: a SeriesInstanceUID, or `'auto'` (default): the short-axis cine stack, i.e. among the candidates
+   * with several slice positions, a cine (several phases) before a single phase, an oblique plane before one within
+   * 20° of the axial, coronal or sagittal plane (scouts), then the most positions; refusing a study whose series
+   * all have one position (2CH/4CH views) when it has several.
    */
   series?: string;
 }
@@ -126,6 +147,20 @@ export function listDicomSeries(files: readonly DicomFile[]): DicomSeriesCandida
 const describe = (c: DicomSeriesCandidate) =>
   `${c.seriesInstanceUids.length > 1 ? `${c.seriesInstanceUids.length} series from ${c.seriesInstanceUids[0]}` : c.seriesInstanceUids[0]} "${c.description}" (${c.positions} positions × ${c.phases} phases)`;
 
+/** Whether a plane's normal is within 20° of a patient axis (axial, coronal, sagittal: scouts, not short axis). */
+function axisAligned(i: DicomInstance): boolean {
+  return normalOf(i).some((v) => Math.abs(v) > Math.cos((20 * Math.PI) / 180));
+}
+
+/**
+ * How likely a group is the short-axis cine stack: several phases (a cine), then an oblique plane (the short axis
+ * is double-oblique; scouts are axis-aligned), then more slice positions.
+ */
+const shortAxisRank = (g: readonly DicomInstance[]) => {
+  const s = summary(g);
+  return [s.phases > 1 ? 1 : 0, axisAligned(g[0]) ? 0 : 1, s.positions];
+};
+
 function choose(groups: DicomInstance[][], series: string): DicomInstance[] {
   const listed = () => groups.map((g) => describe(summary(g))).join('; ');
   if (series !== 'auto') {
@@ -139,9 +174,9 @@ function choose(groups: DicomInstance[][], series: string): DicomInstance[] {
       'series auto',
       `no short-axis stack (every series has one slice position, as 2CH/4CH views do): ${listed()}; pick one with --series UID`,
     );
-  return [...(stacks.length > 0 ? stacks : groups)].sort(
-    (a, b) => byPosition(b).length - byPosition(a).length,
-  )[0];
+  const ranked = (stacks.length > 0 ? stacks : groups).map((g) => ({ g, rank: shortAxisRank(g) }));
+  ranked.sort((a, b) => b.rank[0] - a.rank[0] || b.rank[1] - a.rank[1] || b.rank[2] - a.rank[2]);
+  return ranked[0].g;
 }
 
 /**
@@ -244,5 +279,12 @@ export function readDicomSeries(
     files: Array.from({ length: phases }, (_, t) => positions.map((at) => at[t].file)),
     studyInstanceUid: first.studyInstanceUid,
     frameOfReferenceUid: first.frameOfReferenceUid,
+    sopClassUid: first.sopClassUid,
+    sliceSeriesUids: positions.map((at) => at[0].seriesInstanceUid),
+    imagePositions: positions.map((at) => at[0].position),
+    imageOrientation: first.orientation,
+    pixelSpacing: first.pixelSpacing,
+    sliceThickness: first.sliceThickness,
+    study: first.study,
   };
 }

@@ -92,7 +92,8 @@ export function frameMeasures(
 /**
  * Writes a study's masks as one label map `<stem>_myo.nii.gz` (4D `[T, D, H, W]` for several frames, else 3D) with
  * the input's affine and NIfTI's label intent, its label tables beside it (`<stem>_myo.txt` for ITK-SNAP,
- * `<stem>_myo.ctbl` for 3D Slicer), and `<stem>_measures.csv`. Returns the files written and the measures.
+ * `<stem>_myo.ctbl` for 3D Slicer), and `<stem>_measures.csv`; with `labelMap: false`, only the measures. Returns
+ * the files written and the measures.
  */
 export async function writeStudyLabels(args: {
   out: string;
@@ -101,8 +102,18 @@ export async function writeStudyLabels(args: {
   frames: readonly number[];
   affine: number[][];
   spacing: readonly [number, number, number];
+  labelMap?: boolean;
 }): Promise<{ files: string[]; measures: FrameMeasure[] }> {
-  const { out, stem, results, frames, affine, spacing } = args;
+  const { out, stem, results, frames, affine, spacing, labelMap = true } = args;
+  const measures = frameMeasures(results, frames, spacing);
+  const csv = join(out, `${stem}_measures.csv`);
+  const rows = measures.map((m) =>
+    [m.frame, m.phase, m.myocardiumMl.toFixed(2), m.myocardiumG.toFixed(2), m.lvCavityMl.toFixed(2)].join(
+      ',',
+    ),
+  );
+  await writeFileAtomic(csv, `frame,phase,myocardium_ml,myocardium_g,lv_cavity_ml\n${rows.join('\n')}\n`);
+  if (!labelMap) return { files: [csv], measures };
   const [d, h, w] = results[0].mask.shape;
   const labels = new Uint8Array(results.length * d * h * w);
   results.forEach((r, k) => {
@@ -123,13 +134,5 @@ export async function writeStudyLabels(args: {
   const ctbl = join(out, `${stem}_myo.ctbl`);
   await writeFileAtomic(txt, itkSnapLabels());
   await writeFileAtomic(ctbl, slicerColorTable());
-  const measures = frameMeasures(results, frames, spacing);
-  const csv = join(out, `${stem}_measures.csv`);
-  const rows = measures.map((m) =>
-    [m.frame, m.phase, m.myocardiumMl.toFixed(2), m.myocardiumG.toFixed(2), m.lvCavityMl.toFixed(2)].join(
-      ',',
-    ),
-  );
-  await writeFileAtomic(csv, `frame,phase,myocardium_ml,myocardium_g,lv_cavity_ml\n${rows.join('\n')}\n`);
   return { files: [mask, txt, ctbl, csv], measures };
 }

@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import { finiteIntensities } from '@myoseg/core';
-import { listDicomSeries, readDicomSeries } from '@myoseg/datasets';
-import { dicomFilesIn } from '@myoseg/datasets/node';
+import { listDicomSeries, readDicomSeries, writeDicomSeg } from '@myoseg/datasets';
+import { dicomFilesIn, writeFileAtomic } from '@myoseg/datasets/node';
 import type { MyocardiumPipeline } from '@myoseg/models';
 import ndarray from 'ndarray';
 import type { CliIo } from '../cli/io';
 import { warnIntensities } from '../cli/segment-inputs';
+import { myosegVersion } from '../package-version';
 import { slicesFound, writeStudyLabels } from './label-outputs';
 import { chosenFrames, type StudyOutputOptions, type WrittenMask } from './segment-study';
 
@@ -12,7 +14,8 @@ import { chosenFrames, type StudyOutputOptions, type WrittenMask } from './segme
  * Segments a DICOM study (a folder as it comes off the scanner): its short-axis cine series (`series`: a
  * SeriesInstanceUID, or `auto`, listed on stderr when there are several), all frames localized together, written
  * as one label map `<stem>_myo.nii.gz`: 4D `[T, D, H, W]` for a cine, 3D for one frame, with the series' affine
- * (and the label tables and measures of `writeStudyLabels`).
+ * (and the label tables and measures of `writeStudyLabels`), and/or (`formats`) as a DICOM SEG `<stem>_seg.dcm`
+ * that references the segmented images.
  */
 export async function segmentDicomStudy(
   folder: string,
@@ -47,6 +50,7 @@ export async function segmentDicomStudy(
     spacing: study.spacing,
     affine: study.affine,
   });
+  const formats = options.formats ?? ['nifti'];
   const written = await writeStudyLabels({
     out: options.out,
     stem,
@@ -54,14 +58,32 @@ export async function segmentDicomStudy(
     frames,
     affine: study.affine,
     spacing: study.spacing,
+    labelMap: formats.includes('nifti'),
   });
-  const masks = results.map((r) => ({
-    file: written.files[0],
+  const outputs = [...written.files];
+  if (formats.includes('seg')) {
+    const mask = new Uint8Array(frames.length * size);
+    results.forEach((r, k) => {
+      mask.set(r.mask.data, k * size);
+    });
+    const seg = join(options.out, `${stem}_seg.dcm`);
+    await writeFileAtomic(
+      seg,
+      writeDicomSeg(study, ndarray(mask, [frames.length, d, h, w]), {
+        phases: frames,
+        software: { name: 'myoseg', version: myosegVersion() },
+      }),
+    );
+    outputs.unshift(seg);
+  }
+  const masks = results.map((r, k) => ({
+    file: formats.includes('nifti') ? written.files[0] : outputs[0],
     slices: d,
     found: slicesFound(r.mask),
     volumeMl: r.volumeMl,
     nonFiniteVoxels: 0,
     intensityScale: 1,
+    measures: written.measures[k],
   }));
-  return { masks, files: written.files };
+  return { masks, files: outputs };
 }

@@ -25,7 +25,15 @@ export interface StudyOutputOptions {
   png?: boolean;
   /** DICOM inputs: which series (a SeriesInstanceUID, or `auto`: the short-axis stack). */
   series?: string;
+  /**
+   * What to write (default `['nifti']`): `nifti`, the label map with its tables; `seg`, a DICOM SEG
+   * `<name>_seg.dcm` over the source series (DICOM inputs only). The measures are written either way.
+   */
+  formats?: readonly OutputFormat[];
 }
+
+/** The mask formats `myoseg segment --format` writes. */
+export type OutputFormat = 'nifti' | 'seg';
 
 /** Refuses label maps given as images: a label file holds only a few small integers. */
 function assertNotLabels(file: string, image: NiftiImage): void {
@@ -98,6 +106,8 @@ export interface WrittenMask {
   nonFiniteVoxels: number;
   /** The power of two a float64 image beyond float32's range was multiplied by (1: none). */
   intensityScale: number;
+  /** The frame's row of `<name>_measures.csv` (frame, ED/ES, myocardial ml and g, LV cavity ml); absent for 2D. */
+  measures?: FrameMeasure;
 }
 
 /**
@@ -124,6 +134,7 @@ async function segmentFile(
   const [d, h, w] = finite[0].image.shape;
   const files: string[] = [];
   let results: VolumeResult[];
+  let measures: FrameMeasure[] = [];
   if (image.shape.length === 2) {
     // a 2D image is one slice as stored
     results = [await segmenter.segmentVolume(finite[0].image)];
@@ -157,6 +168,7 @@ async function segmentFile(
       spacing,
     });
     files.push(...written.files);
+    measures = written.measures;
     if (image.shape.length === 4) await checkInfoCfg(file, written.measures, io);
   }
   if (options.png) {
@@ -179,6 +191,7 @@ async function segmentFile(
     volumeMl: image.shape.length === 2 ? undefined : r.volumeMl,
     nonFiniteVoxels: finite[k].replaced,
     intensityScale: finite[k].scale,
+    ...(measures[k] ? { measures: measures[k] } : {}),
   }));
   return { masks, files };
 }
@@ -216,6 +229,10 @@ export async function segmentStudy(
   io: Pick<CliIo, 'err'>,
 ): Promise<{ record: StudyRecord; masks: WrittenMask[] }> {
   const t0 = performance.now();
+  if (options.formats?.includes('seg') && study.kind !== 'dicom')
+    throw new InputError(
+      `${study.input}: --format seg needs a DICOM input (a SEG references the source's SOP instances, and a NIfTI image has none); use --format nifti`,
+    );
   await rm(studyRecordPath(options.out, study.name), { force: true });
   const written =
     study.kind === 'dicom'

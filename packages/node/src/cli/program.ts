@@ -34,6 +34,18 @@ const frames = (v: string) =>
     return n;
   });
 
+/** Parses `--format nifti,seg`. */
+const formats = (v: string) => {
+  const list = v.split(',').map((f) => f.trim());
+  if (
+    list.length === 0 ||
+    list.some((f) => f !== 'nifti' && f !== 'seg') ||
+    new Set(list).size !== list.length
+  )
+    throw new InvalidArgumentError('--format takes nifti, seg or nifti,seg');
+  return list;
+};
+
 const THREADS_HELP =
   'training threads: onnxruntime-node threads per operator (default: the cores), or tfjs-wasm workers (default: one per core, at most one per 4 rows of a batch)';
 
@@ -144,6 +156,12 @@ Examples:
       'DICOM folders: the SeriesInstanceUID to segment (default auto: the short-axis stack)',
     )
     .option(
+      '--format <list>',
+      'nifti (the label map), seg (a DICOM SEG <name>_seg.dcm; DICOM inputs only) or nifti,seg',
+      formats,
+      ['nifti'],
+    )
+    .option(
       '--skip-existing',
       'skip studies whose <name>.study.json record says they are done, outputs unchanged',
     )
@@ -173,15 +191,21 @@ NaN, ±Inf and float64 voxels beyond float32 range are replaced by their slice's
 and in --json (nonFiniteVoxels). --frames applies to 4D inputs; other inputs are segmented whole, with a warning.
 A cine (4D NIfTI, or a DICOM folder's short-axis cine) gives one 4D label map; every stack also writes
 <name>_myo.txt (ITK-SNAP labels), <name>_myo.ctbl (3D Slicer colors) and <name>_measures.csv (myocardial volume,
-mass at 1.05 g/ml, LV cavity volume and ED/ES per frame).
-An unwritable --out is refused before any work (exit 2); a mask that cannot be written fails its input (exit 1).
+mass at 1.05 g/ml, LV cavity volume and ED/ES per frame). --format seg writes a DICOM SEG <name>_seg.dcm instead
+of the label map (nifti,seg: both), one binary segment "Myocardium" (SNOMED CT 74281007) referencing the segmented
+images, for PACS viewers (OHIF, 3D Slicer); a NIfTI input has no images to reference and is refused.
+An unwritable --out is refused before any work (exit 2). A study that fails does not stop the others; the exit
+code is then 1, or 2 when nothing was segmented because every input was bad (unreadable, not an image, a bad DICOM
+series, a SEG asked of a NIfTI input).
 
 Cohorts: each study writes <name>.study.json last (its outputs with sizes and SHA-256); --skip-existing skips a
 study whose record is there and whose outputs are unchanged, so a rerun after a crash goes on where it stopped.
 --shard i/n takes every n-th study from i of the list sorted by output name (each study in exactly one shard).
 Failed studies are listed in failures.csv (failures-i-of-n.csv per shard) with their error code; the others go on.`,
     )
-    .action(async (inputs: string[], o) => run(() => segmentCommand(io, inputs, { ...o, ...global() }))());
+    .action(async (inputs: string[], o) =>
+      run(() => segmentCommand(io, inputs, { ...o, formats: o.format, ...global() }))(),
+    );
 
   const queue = program
     .command('queue')

@@ -112,7 +112,7 @@ export const niftiCases: HostileCase[] = [
       await put(c, 'cut.nii.gz', bytes.subarray(0, bytes.length >> 1));
     },
     argv: segment(['cut.nii.gz']),
-    exit: 1,
+    exit: 2,
     stderr: /failed: .*cut\.nii\.gz: gzip: .*(truncated|corrupt)/,
   },
   {
@@ -120,21 +120,21 @@ export const niftiCases: HostileCase[] = [
     setup: async (c) =>
       put(c, 'cut.nii', scanFile(c.world, scanValues(c.world), { gzip: false }).subarray(0, 2000)),
     argv: segment(['cut.nii']),
-    exit: 1,
+    exit: 2,
     stderr: /cut\.nii: dim: .*truncated/,
   },
   {
     name: 'text named .nii.gz (not gzip, not NIfTI)',
     setup: (c) => put(c, 'text.nii.gz', 'ED: 1\nES: 12\n'.repeat(40)),
     argv: segment(['text.nii.gz']),
-    exit: 1,
+    exit: 2,
     stderr: /text\.nii\.gz: sizeof_hdr: .*not a NIfTI/,
   },
   {
     name: 'an empty file',
     setup: (c) => put(c, 'empty.nii', ''),
     argv: segment(['empty.nii']),
-    exit: 1,
+    exit: 2,
     stderr: /empty\.nii: the file is empty/,
   },
   {
@@ -146,7 +146,7 @@ export const niftiCases: HostileCase[] = [
         patched(c, (v) => v.setUint32(344, 0x78787800)),
       ),
     argv: segment(['magic.nii']),
-    exit: 1,
+    exit: 2,
     stderr: /magic\.nii: magic: /,
   },
   {
@@ -165,7 +165,7 @@ export const niftiCases: HostileCase[] = [
         patched(c, (v) => v.setFloat32(80, 0, true)),
       ),
     argv: segment(['flat.nii']),
-    exit: 1,
+    exit: 2,
     stderr: /flat\.nii: pixdim\[1\]: 0 \(expected the voxel size/,
   },
   {
@@ -177,7 +177,7 @@ export const niftiCases: HostileCase[] = [
         patched(c, (v) => v.setFloat32(88, Number.NaN, true)),
       ),
     argv: segment(['thick.nii']),
-    exit: 1,
+    exit: 2,
     stderr: /thick\.nii: pixdim\[3\]: NaN/,
   },
   {
@@ -189,7 +189,7 @@ export const niftiCases: HostileCase[] = [
         patched(c, (v) => v.setInt16(70, 128, true)),
       ),
     argv: segment(['rgb.nii']),
-    exit: 1,
+    exit: 2,
     stderr: /rgb\.nii: datatype: unsupported datatype/,
   },
   {
@@ -201,21 +201,21 @@ export const niftiCases: HostileCase[] = [
         patched(c, (v) => v.setInt16(42, 20, true)),
       ),
     argv: segment(['dims.nii']),
-    exit: 1,
+    exit: 2,
     stderr: /dims\.nii: dim: /,
   },
   {
     name: 'a 5D image',
     setup: (c) => put(c, 'five.nii.gz', scanFile(c.world, scanValues(c.world), { shape: [1, 1, 3, 40, 48] })),
     argv: segment(['five.nii.gz']),
-    exit: 1,
+    exit: 2,
     stderr: /five\.nii\.gz: expected a 2D, 3D or 4D image, got shape \[1, 1, 3, 40, 48\]/,
   },
   {
     name: 'a 1D image',
     setup: (c) => put(c, 'line.nii.gz', scanFile(c.world, new Float32Array(48).fill(3), { shape: [48] })),
     argv: segment(['line.nii.gz']),
-    exit: 1,
+    exit: 2,
     stderr: /line\.nii\.gz: expected a 2D, 3D or 4D image/,
   },
   {
@@ -227,7 +227,7 @@ export const niftiCases: HostileCase[] = [
         await readFile(join(c.world.cohort, 'training/patient001/patient001_frame01_gt.nii.gz')),
       ),
     argv: segment(['labels.nii.gz']),
-    exit: 1,
+    exit: 2,
     stderr: /labels\.nii\.gz: looks like a label map/,
   },
   {
@@ -267,7 +267,7 @@ export const niftiCases: HostileCase[] = [
     name: '4D: a frame that does not exist fails that file',
     setup: (c) => put(c, 'cine.nii.gz', scanFile(c.world, scanValues(c.world), { shape: [1, 3, 40, 48] })),
     argv: segment(['cine.nii.gz'], '--frames', '0,3'),
-    exit: 1,
+    exit: 2,
     stderr: /frame 3 does not exist \(the file has 1 frames, 0–0\)/,
   },
   {

@@ -36,10 +36,10 @@ export const segmentInputCases: HostileCase[] = [
     present: ['out/a_myo.nii.gz'],
   },
   {
-    name: 'a folder holding only a dangling link: exit 1 listing it, nothing written',
+    name: 'a folder holding only a dangling link: exit 2 listing it, nothing written',
     setup: (c) => link(c, 'in/gone', join(c.dir, 'nowhere')),
     argv: segment(['in']),
-    exit: 1,
+    exit: 2,
     stdout: /0 written, 1 failed/,
     absent: ['out/gone_myo.nii.gz'],
   },

@@ -9,6 +9,7 @@ import { planStudies } from '../../batch/studies';
 import { finishedStudy } from '../../batch/study-record';
 import { InputError, OutputFolderError } from '../../errors';
 import { checkWritable } from '../../files/output-folder';
+import { INPUT_ERROR_CODES } from '../input-error-codes';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
 import { ensureOutputFolder } from '../output';
@@ -46,12 +47,12 @@ export interface SegmentOptions extends StudyOutputOptions {
  */
 async function checkMaskOutputs(out: string, stems: readonly string[]): Promise<void> {
   await checkWritable(out, `--out ${out}`);
-  for (const stem of stems) {
-    const path = join(out, `${stem}_myo.nii.gz`);
-    const info = await lstat(path).catch(() => undefined);
-    if (info?.isDirectory())
-      throw new OutputFolderError(`--out ${out}: ${path} is a folder, where the mask of an input would go`);
-  }
+  for (const stem of stems)
+    for (const path of [join(out, `${stem}_myo.nii.gz`), join(out, `${stem}_seg.dcm`)]) {
+      const info = await lstat(path).catch(() => undefined);
+      if (info?.isDirectory())
+        throw new OutputFolderError(`--out ${out}: ${path} is a folder, where the mask of an input would go`);
+    }
   await ensureOutputFolder(out);
   // what an earlier run killed in the middle of writing these outputs left
   await removeStaleTemporaries(out, (target) => stems.some((stem) => target.startsWith(`${stem}_`)));
@@ -103,7 +104,8 @@ async function writeFailures(
  * `myoseg segment INPUT... | --list FILE`: segments NIfTI images (files, folders, an ACDC root, a list) with a
  * trained model folder, writing `<name>_myo.nii.gz` masks with the input's shape, spacing and affine (names made
  * unique, see `outputStems`) and, last, each study's `<name>.study.json` record. One failing study does not
- * stop the others; the exit code is 1 when any failed, and `failures.csv` lists them. `--shard i/n` (or the
+ * stop the others; `failures.csv` lists them. The exit code is then 2 when nothing was segmented and every failure
+ * is the input's (a code of `INPUT_ERROR_CODES`: the inputs are bad), else 1 (a partial or internal failure). `--shard i/n` (or the
  * scheduler's variables) takes a deterministic part; `--skip-existing` skips studies whose record says they are
  * done; `--log ndjson` prints one JSON record per study as it finishes.
  */
@@ -189,5 +191,13 @@ export async function segmentCommand(
       `${done.length} written, ${failed.length} failed${skipped > 0 ? `, ${skipped} skipped (done before)` : ''}`,
     );
   }
-  return failed.length > 0 ? 1 : 0;
+  if (failed.length === 0) return 0;
+  // nothing done and every failure the input's: the input is bad (2); else a partial or internal failure (1)
+  const refused =
+    done.length === 0 && skipped === 0 && failed.every((f) => INPUT_ERROR_CODES.has(f.code ?? 'INPUT'));
+  if (!refused) return 1;
+  io.err(
+    `myoseg: nothing segmented: ${failed.length} input(s) refused (listed above and in ${failuresFile(options.out, shard)})`,
+  );
+  return 2;
 }
