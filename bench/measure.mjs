@@ -47,6 +47,17 @@ function batchOf(size, batch) {
   });
 }
 
+/** The pretrained-study bench's input: one 10-slice 256² short-axis stack of a twin patient the model never saw. */
+function benchStudy() {
+  const patient = synthesizePatient(0, {
+    patients: 1,
+    seed: 31,
+    params: { sliceCount: [10, 10], imageSizes: [[256, 256]] },
+  });
+  const { image } = patient.frames.ED;
+  return { volume: ndarray(Float32Array.from(image.data), image.shape), spacing: patient.spacing };
+}
+
 /** Runs `fn` `warmup` times, then `runs` times timed; returns the median and every run, in ms. */
 async function time(fn, { runs, warmup }) {
   for (let i = 0; i < warmup; i++) await fn();
@@ -132,10 +143,13 @@ const measures = {
     return { ...t, flops: forwardFlops(model, batch) };
   },
 
-  async 'infer-ort'({ size, batch, runs, warmup, threads }) {
+  async 'infer-ort'({ size, batch, runs, warmup, threads, provider = 'cpu' }) {
     const model = unet(size);
     const { x } = batchOf(size, batch);
-    const stage = await ortStage(exportOnnx(model), { intraOpNumThreads: threads });
+    const stage = await ortStage(exportOnnx(model), {
+      intraOpNumThreads: threads,
+      executionProvider: provider,
+    });
     const ort = (await loadOnnxRuntime()).runtime;
     const feed = { [stage.session.inputNames[0]]: new ort.Tensor('float32', x.dataSync(), x.shape) };
     const t = await time(() => stage.session.run(feed), { runs, warmup });
@@ -251,29 +265,54 @@ const measures = {
    * ms per study of `@myoseg/pretrained`'s model on onnxruntime-node: one 10-slice short-axis stack (256×256, a twin
    * patient it never saw) through `segmentVolume` (volume-consistent localization, refinement passes, restore).
    */
-  async 'pretrained-study'({ runs, warmup, threads }) {
+  async 'pretrained-study'({ runs, warmup, threads, provider = 'cpu' }) {
     const { pretrainedModelDir } = await import('@myoseg/pretrained/node');
     const folder = await loadPipelineFolder(pretrainedModelDir(), {
-      runtime: 'onnxruntime',
+      runtime: provider === 'webgpu' ? 'webgpu' : 'onnxruntime',
       intraOpNumThreads: threads,
     });
-    const patient = synthesizePatient(0, {
-      patients: 1,
-      seed: 31,
-      params: { sliceCount: [10, 10], imageSizes: [[256, 256]] },
-    });
-    const { image } = patient.frames.ED;
-    const volume = ndarray(Float32Array.from(image.data), image.shape);
+    const { volume, spacing } = benchStudy();
     let found = 0;
+    let mask;
     const t = await time(
       async () => {
-        const r = await folder.pipeline.segmentVolume(volume, { spacing: patient.spacing });
+        const r = await folder.pipeline.segmentVolume(volume, { spacing });
         found = r.slices.filter((s) => s.found).length;
+        mask = r.mask;
       },
       { runs, warmup },
     );
     folder.dispose();
-    return { msPerStudy: t.ms, runs: t.runs, slices: image.shape[0], found };
+    return {
+      msPerStudy: t.ms,
+      runs: t.runs,
+      slices: volume.shape[0],
+      found,
+      voxels: mask.data.reduce((a, b) => a + b, 0),
+    };
+  },
+
+  /** The pretrained model's masks of the bench study on the CPU and on WebGPU: Dice per slice (1 where both empty). */
+  async 'webgpu-agreement'({ threads }) {
+    const { pretrainedModelDir } = await import('@myoseg/pretrained/node');
+    const { volume, spacing } = benchStudy();
+    const masks = [];
+    for (const runtime of ['onnxruntime', 'webgpu']) {
+      const folder = await loadPipelineFolder(pretrainedModelDir(), { runtime, intraOpNumThreads: threads });
+      masks.push((await folder.pipeline.segmentVolume(volume, { spacing })).mask);
+      folder.dispose();
+    }
+    const [d, h, w] = volume.shape;
+    const dice = Array.from({ length: d }, (_, z) => {
+      let both = 0;
+      let sum = 0;
+      for (let i = z * h * w; i < (z + 1) * h * w; i++) {
+        both += masks[0].data[i] & masks[1].data[i];
+        sum += masks[0].data[i] + masks[1].data[i];
+      }
+      return sum === 0 ? 1 : (2 * both) / sum;
+    });
+    return { minSliceDice: Math.min(...dice), dice };
   },
 
   /** Kernel times of one train step on one thread (`tf.profile`, after a warm-up step), summed per kernel. */
@@ -317,7 +356,7 @@ const measures = {
   },
 };
 
-await initBackend({ prefer: 'wasm' });
+await initBackend({ prefer: spec.backend ?? 'wasm' });
 const result = await measures[spec.kind](spec);
 process.stdout.write(`${JSON.stringify(result)}\n`);
 process.exit(0);

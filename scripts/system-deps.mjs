@@ -14,6 +14,7 @@ const SUITES = {
   'browser-e2e': ['chromium'], // examples/browser: playwright-core drives Debian's Chromium
   notebook: ['jupyter-nbconvert', 'jupyter-client', 'python3-ipykernel'], // examples/notebook: nbconvert + tslab
   queue: ['redis-server'], // packages/node/src/queue: the tests start their own Redis on a loopback port
+  webgpu: ['chromium', 'libvulkan1'], // packages/node/src/onnx/webgpu.test.ts: onnxruntime's WebGPU on SwiftShader Vulkan
   'dicom-seg': ['dicom3tools'], // packages/datasets/src/dicom/seg.test.ts: dciodvfy checks a SEG written by the test
 };
 

@@ -166,15 +166,19 @@ def median_ms(fn, runs, warmup):
 
 def time_cell(size, batch, args):
     torch.manual_seed(0)
-    model = UNet(args.channels, args.classes)
-    x = torch.randn(batch, args.channels, size, size)
+    device = torch.device(args.device)
+    model = UNet(args.channels, args.classes).to(device)
+    x = torch.randn(batch, args.channels, size, size).to(device)
     labels = (torch.rand(batch, size, size) > 0.5).long()
-    y = F.one_hot(labels, args.classes).permute(0, 3, 1, 2).float()
+    y = F.one_hot(labels, args.classes).permute(0, 3, 1, 2).float().to(device)
     model.eval()
+    # a GPU runs asynchronously: a timed call ends when its kernels have
+    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
 
     def infer():
         with torch.inference_mode():
             model(x)
+        sync()
 
     infer_ms, infer_runs = median_ms(infer, args.runs, args.warmup)
     model.train()
@@ -185,6 +189,7 @@ def time_cell(size, batch, args):
         loss = dice_ce_loss(y, model(x))
         loss.backward()
         opt.step()
+        sync()
 
     train_ms, train_runs = median_ms(step, args.runs, args.warmup)
     return {
@@ -287,6 +292,7 @@ def main():
     p.add_argument('--lr', type=float, default=1e-5)
     p.add_argument('--peak', action='store_true')
     p.add_argument('--check')
+    p.add_argument('--device', default='cpu', help="torch device of the timed cells, e.g. 'cuda'")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     blas_threads(args.threads)
@@ -294,6 +300,7 @@ def main():
         'torch': torch.__version__,
         'torchvision': torchvision.__version__,
         'threads': torch.get_num_threads(),
+        'device': torch.cuda.get_device_name() if args.device.startswith('cuda') else 'cpu',
         'params': sum(p.numel() for p in UNet(args.channels, args.classes).parameters()),
         'cells': [],
     }

@@ -425,7 +425,7 @@ describe('myoseg CLI', () => {
         bad.io,
       ),
     ).toBe(2);
-    expect(bad.err.join('\n')).toMatch(/--runtime must be auto, onnxruntime, tfjs; got gpu/);
+    expect(bad.err.join('\n')).toMatch(/--runtime must be auto, onnxruntime, webgpu, tfjs; got gpu/);
   });
 
   it('bad usage exits 2 with a one-line error and no stack', async () => {
@@ -440,7 +440,7 @@ describe('myoseg CLI', () => {
     expect(
       await main(['--runtime', 'gpu', 'train', '--data', dir, '--out', join(dir, 'm')], runtime.io),
     ).toBe(2);
-    expect(runtime.err.at(-1)).toMatch(/--runtime must be auto, onnxruntime, tfjs; got gpu/);
+    expect(runtime.err.at(-1)).toMatch(/--runtime must be auto, onnxruntime, webgpu, tfjs; got gpu/);
     const badField = join(dir, 'bad-preset.json');
     await writeFile(badField, JSON.stringify({ base: 'quick', epochs: 'ten' }));
     const preset = captureIo();

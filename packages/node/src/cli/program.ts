@@ -60,7 +60,7 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
     .option('--json', 'machine-readable output on stdout')
     .option(
       '--runtime <name>',
-      'runtime of training (train, demo) and inference (demo, segment, evaluate): auto (onnxruntime-node when installed; for training, when the backend is wasm or cpu), onnxruntime or tfjs',
+      'runtime of training (train, demo) and inference (demo, segment, evaluate): auto (onnxruntime-node when installed; for training, when the backend is wasm or cpu), onnxruntime, webgpu (onnxruntime-node on a GPU through WebGPU; Linux: Vulkan) or tfjs',
     )
     .showHelpAfterError()
     .exitOverride()

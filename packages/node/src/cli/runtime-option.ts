@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import type { InferenceRuntime } from '../files/pipeline-folder';
 
 /** The values of `--runtime`, for inference and training alike. */
-const RUNTIMES: readonly InferenceRuntime[] = ['auto', 'onnxruntime', 'tfjs'];
+const RUNTIMES: readonly InferenceRuntime[] = ['auto', 'onnxruntime', 'webgpu', 'tfjs'];
 
 /**
  * Checks `--runtime` (default `auto`).

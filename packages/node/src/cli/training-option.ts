@@ -44,6 +44,10 @@ export async function trainingOption(
 ): Promise<TrainingChoice> {
   const runtime = runtimeOption(options.runtime);
   const requested = options.threads;
+  if (runtime === 'webgpu')
+    throw new InputError(
+      "--runtime webgpu runs inference only: onnxruntime-node's WebGPU provider cannot run the training graphs' max-pool backward (MaxPool with indices); train with --runtime auto or onnxruntime",
+    );
   const useOrt =
     runtime === 'onnxruntime' ||
     (runtime === 'auto' && (backend.choice === 'wasm' || backend.choice === 'cpu'));

@@ -14,7 +14,7 @@ import {
 } from '@myoseg/models';
 import { BackendUnavailableError } from '../errors';
 import { ortStage } from '../onnx/ort-stage';
-import { loadOnnxRuntime } from '../onnx/runtime';
+import { loadOnnxRuntime, type OnnxExecutionProvider } from '../onnx/runtime';
 import { writeFolderAtomic } from './atomic';
 import { diskReader } from './model-files';
 
@@ -33,7 +33,7 @@ export async function savePipelineFolder(
 }
 
 /** Which runtime runs a loaded folder's networks: `'auto'` takes onnxruntime-node when it can. */
-export type InferenceRuntime = 'auto' | 'onnxruntime' | 'tfjs';
+export type InferenceRuntime = 'auto' | 'onnxruntime' | 'webgpu' | 'tfjs';
 
 /** A segmenter folder loaded on tfjs: the pipeline, both networks as tfjs models, the manifest. */
 export interface TfjsPipelineFolder extends LoadedPipeline {
@@ -63,8 +63,10 @@ export type PipelineFolder = TfjsPipelineFolder | OnnxPipelineFolder;
 /** Options of {@link loadPipelineFolder}. */
 export interface LoadPipelineFolderOptions {
   /**
-   * `'auto'` (default): onnxruntime-node when it is installed and the folder holds `.onnx` files, else tfjs on
-   * the current backend; `'onnxruntime'`: onnxruntime-node or an error; `'tfjs'`: tfjs.
+   * `'auto'` (default): onnxruntime-node on the CPU when it is installed and the folder holds `.onnx` files, else
+   * tfjs on the current backend; `'onnxruntime'`: onnxruntime-node on the CPU or an error; `'webgpu'`:
+   * onnxruntime-node's WebGPU execution provider (a GPU through Dawn; on Linux through Vulkan) or an error saying
+   * why there is no adapter; `'tfjs'`: tfjs.
    */
   runtime?: InferenceRuntime;
   /** onnxruntime threads per session (default the machine's cores). */
@@ -98,13 +100,21 @@ export async function loadPipelineFolder(
     const manifest = await readPipelineManifest(read, dir);
     const ort = await loadOnnxRuntime();
     if (ort.runtime !== null && manifest.onnx !== undefined) {
-      return loadOnnx(dir, manifest, manifest.onnx, options.intraOpNumThreads, ort.version);
+      const provider = runtime === 'webgpu' ? 'webgpu' : 'cpu';
+      return loadOnnx(dir, manifest, manifest.onnx, options.intraOpNumThreads, ort.version, provider).catch(
+        (e) => {
+          if (e instanceof BackendUnavailableError)
+            throw new BackendUnavailableError(`--runtime webgpu: ${e.message}`);
+          throw e;
+        },
+      );
     }
     note =
       ort.runtime === null
         ? ort.reason
         : `${dir} holds no .onnx files (saved by an older myoseg, or with onnx: false)`;
-    if (runtime === 'onnxruntime') throw new BackendUnavailableError(`--runtime onnxruntime: ${note}`);
+    if (runtime === 'onnxruntime' || runtime === 'webgpu')
+      throw new BackendUnavailableError(`--runtime ${runtime}: ${note}`);
   }
   const loaded = await loadPipelineFiles(read, { where: dir });
   return { ...loaded, runtime: 'tfjs', runtimeNote: note };
@@ -116,11 +126,17 @@ async function loadOnnx(
   files: NonNullable<PipelineManifest['onnx']>,
   intraOpNumThreads: number | undefined,
   version: string,
+  executionProvider: OnnxExecutionProvider,
 ): Promise<OnnxPipelineFolder> {
   const read = manifestReader(diskReader(dir), manifest, dir);
   const stage = async (path: string) => {
     const bytes = await readFolderFile(read, dir, path);
-    return ortStage(bytes, { normalization: manifest.preset.normalization, intraOpNumThreads }).catch((e) => {
+    return ortStage(bytes, {
+      normalization: manifest.preset.normalization,
+      intraOpNumThreads,
+      executionProvider,
+    }).catch((e) => {
+      if (e instanceof BackendUnavailableError) throw e;
       throw new ModelFolderError(`${dir}/${path}: ${(e as Error).message}`);
     });
   };
@@ -144,7 +160,10 @@ async function loadOnnx(
     runtime: 'onnxruntime-node',
     pipeline,
     manifest,
-    runtimeNote: `onnxruntime-node ${version}, ${localizer.intraOpNumThreads} threads`,
+    runtimeNote:
+      executionProvider === 'webgpu'
+        ? `onnxruntime-node ${version}, WebGPU execution provider (Dawn)`
+        : `onnxruntime-node ${version}, ${localizer.intraOpNumThreads} threads`,
     dispose() {
       localizer.release();
       cropSegmenter.release();

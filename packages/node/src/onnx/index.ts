@@ -1,9 +1,11 @@
 export { OnnxStageError } from './errors';
 export { type OrtStage, type OrtStageOptions, ortStage } from './ort-stage';
 export { createOrtTrainer, type OrtTrainer, type OrtTrainerOptions } from './ort-trainer';
+export { probeWebGpu, type WebGpuProbe } from './webgpu-probe';
 export {
   loadOnnxRuntime,
   ONNX_RUNTIME_PACKAGE,
+  type OnnxExecutionProvider,
   type OnnxRuntime,
   type OnnxRuntimeLoad,
   type OnnxSession,

@@ -4,7 +4,7 @@ import { prepareInput, type SegmentationStage, type TfStageOptions } from '@myos
 import ndarray from 'ndarray';
 import { BackendUnavailableError } from '../errors';
 import { OnnxStageError } from './errors';
-import { loadOnnxRuntime, type OnnxRuntime, type OnnxSession } from './runtime';
+import { loadOnnxRuntime, type OnnxExecutionProvider, type OnnxRuntime, type OnnxSession } from './runtime';
 
 /** Options of {@link ortStage}: those of `tfStage`, plus the runtime's. */
 export interface OrtStageOptions extends TfStageOptions {
@@ -15,6 +15,11 @@ export interface OrtStageOptions extends TfStageOptions {
   intraOpNumThreads?: number;
   /** The onnxruntime module; default `onnxruntime-node`, from {@link loadOnnxRuntime}. */
   runtime?: OnnxRuntime;
+  /**
+   * Where the model runs (default `'cpu'`): `'webgpu'` is onnxruntime-node's WebGPU execution provider (a GPU
+   * through Dawn; on Linux through Vulkan). Ignored when `ortStage` gets a session.
+   */
+  executionProvider?: OnnxExecutionProvider;
 }
 
 /** A `SegmentationStage` that runs an ONNX model with onnxruntime. */
@@ -68,16 +73,19 @@ function stageShape(session: OnnxSession): [number, number, 1 | 3, number] {
 }
 
 /**
- * A session for `bytes`, the ops sequential, each on `threads` threads, every graph optimization on.
+ * A session for `bytes`, the ops sequential, each on `threads` threads, every graph optimization on, on the CPU or
+ * (`provider: 'webgpu'`) on a GPU through WebGPU.
  *
  * @param what - the caller, for the message.
- * @throws {@link OnnxStageError} when onnxruntime cannot load the model.
+ * @throws {@link OnnxStageError} when onnxruntime cannot load the model; {@link BackendUnavailableError} when the
+ *   WebGPU provider finds no adapter (the message says what it needs).
  */
 export async function createSession(
   runtime: OnnxRuntime,
   bytes: Uint8Array,
   threads: number,
   what = 'ortStage',
+  provider: OnnxExecutionProvider = 'cpu',
 ): Promise<OnnxSession> {
   try {
     return await runtime.InferenceSession.create(bytes, {
@@ -85,9 +93,15 @@ export async function createSession(
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      ...(provider === 'webgpu' ? { executionProviders: ['webgpu'] } : {}),
     });
   } catch (e) {
-    throw new OnnxStageError(`${what}: onnxruntime could not load the model: ${(e as Error).message}`);
+    const message = (e as Error).message;
+    if (provider === 'webgpu' && /adapter|vulkan|webgpu/i.test(message))
+      throw new BackendUnavailableError(
+        `onnxruntime-node's WebGPU provider found no GPU adapter (${/Failed to get a WebGPU adapter[^\n]*/.exec(message)?.[0] ?? message.split('\n')[0]}); on Linux it needs libvulkan.so.1 (Debian: libvulkan1) and a Vulkan driver (the GPU's, or a software one such as Chromium's SwiftShader through VK_ICD_FILENAMES)`,
+      );
+    throw new OnnxStageError(`${what}: onnxruntime could not load the model: ${message}`);
   }
 }
 
@@ -117,7 +131,9 @@ export async function ortStage(
     ? null
     : positiveInteger('intraOpNumThreads', options.intraOpNumThreads ?? availableParallelism());
   const runtime = await runtimeFor(options);
-  const session = isSession(model) ? model : await createSession(runtime, model, intraOpNumThreads as number);
+  const session = isSession(model)
+    ? model
+    : await createSession(runtime, model, intraOpNumThreads as number, 'ortStage', options.executionProvider);
   const [h, w, channels, classes] = stageShape(session);
   for (const c of foregroundClasses) {
     if (!Number.isInteger(c) || c < 0 || c >= classes) {

@@ -48,7 +48,15 @@ export interface OnnxSessionOptions {
   executionMode?: 'sequential' | 'parallel';
   /** Graph rewrites before running (`'all'` fuses Conv + Add + ReLU and the like). */
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Where the operators run, in order of preference (default CPU). */
+  executionProviders?: readonly OnnxExecutionProvider[];
 }
+
+/**
+ * The execution providers myoseg asks onnxruntime-node for: `cpu`, or `webgpu` (Dawn, built into onnxruntime-node
+ * 1.30 on Linux, Windows and macOS; on Linux over Vulkan, so it needs `libvulkan.so.1` and a Vulkan driver).
+ */
+export type OnnxExecutionProvider = 'cpu' | 'webgpu';
 
 /** The onnxruntime module (`import * as ort from 'onnxruntime-node'`), as far as myoseg uses it. */
 export interface OnnxRuntime {

@@ -144,6 +144,14 @@ export const commandCases: HostileCase[] = [
     absent: ['model', 'model.checkpoint'],
   },
   {
+    name: 'train: --runtime webgpu is refused before any work (WebGPU runs inference only)',
+    setup: cohortCopy(),
+    argv: train('--runtime', 'webgpu'),
+    exit: 2,
+    stderr: /--runtime webgpu runs inference only: .*MaxPool with indices/,
+    absent: ['model', 'model.checkpoint'],
+  },
+  {
     name: 'train: a --preset file that is not JSON',
     setup: preset('{ epochs: '),
     argv: (c) => train('--preset', join(c.dir, 'preset.json'))(c),
@@ -248,7 +256,7 @@ export const commandCases: HostileCase[] = [
     name: '--runtime gpu',
     argv: (c) => ['--runtime', 'gpu', 'segment', c.world.cohort, '--out', join(c.dir, 'out')],
     exit: 2,
-    stderr: /--runtime must be auto, onnxruntime, tfjs; got gpu/,
+    stderr: /--runtime must be auto, onnxruntime, webgpu, tfjs; got gpu/,
     absent: ['out'],
   },
   {

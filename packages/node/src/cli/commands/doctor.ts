@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { type BackendReport, initBackend } from '../../backend';
 import { loadOnnxRuntime } from '../../onnx/runtime';
+import { probeWebGpu } from '../../onnx/webgpu-probe';
 import type { CliIo } from '../io';
 import { trainingOption } from '../training-option';
 
@@ -39,7 +40,8 @@ export function backendAdvice(report: BackendReport): string[] {
     );
   }
   advice.push(
-    'For a GPU: npm i @tensorflow/tfjs-node-gpu on Linux x86-64 with an NVIDIA driver, CUDA 11.2 and cuDNN 8.1 (the versions libtensorflow 2.9 is built against); then myoseg picks it first.',
+    "For a GPU without a CUDA download: --runtime webgpu (inference on onnxruntime-node's WebGPU provider; on Linux it needs libvulkan1 and the GPU's Vulkan driver).",
+    'tfjs on a GPU: npm i @tensorflow/tfjs-node-gpu on Linux x86-64 with an NVIDIA driver, CUDA 11.2 and cuDNN 8.1 (the versions libtensorflow 2.9 is built against, which current GPU generations are not supported by); then myoseg picks it first.',
   );
   return advice;
 }
@@ -59,7 +61,12 @@ export async function doctorCommand(
           advice:
             'For inference several times faster than tfjs-wasm on a CPU: ONNXRUNTIME_NODE_INSTALL=skip npm i onnxruntime-node (its CPU binary ships in the package).',
         }
-      : { runtime: 'onnxruntime-node', version: ort.version, threads: availableParallelism() };
+      : {
+          runtime: 'onnxruntime-node',
+          version: ort.version,
+          threads: availableParallelism(),
+          webgpu: await probeWebGpu(ort.runtime),
+        };
   const training = (await trainingOption(report, 'quick', { runtime: options.runtime })).describe;
   const info = { backend: report, inference, training, versions: versions(), advice: backendAdvice(report) };
   if (options.json) {
@@ -77,6 +84,12 @@ export async function doctorCommand(
       : `inference: tfjs on ${report.choice} (onnxruntime-node: ${inference.reason})`,
   );
   io.out(`${training} (train, demo)`);
+  if (inference.runtime === 'onnxruntime-node' && inference.webgpu)
+    io.out(
+      inference.webgpu.available
+        ? '  ✓ webgpu: onnxruntime-node got a WebGPU adapter (--runtime webgpu)'
+        : `  · webgpu: ${inference.webgpu.reason}`,
+    );
   if (inference.advice) io.out(inference.advice);
   io.out('versions:');
   for (const [k, v] of Object.entries(info.versions)) io.out(`  ${k}: ${v}`);

@@ -196,8 +196,6 @@ export async function segmentCommand(
   const refused =
     done.length === 0 && skipped === 0 && failed.every((f) => INPUT_ERROR_CODES.has(f.code ?? 'INPUT'));
   if (!refused) return 1;
-  io.err(
-    `myoseg: nothing segmented: ${failed.length} input(s) refused (listed above and in ${failuresFile(options.out, shard)})`,
-  );
+  io.err(`myoseg: nothing segmented: ${failed.length} input(s) refused (listed above)`);
   return 2;
 }
