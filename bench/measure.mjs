@@ -211,8 +211,11 @@ const measures = {
     return { params: countParams(model), weights: entries.length - 2 };
   },
 
-  /** ms per slice of MyocardiumPipeline with ResNet-34 U-Nets at the paper's sizes, on onnxruntime and tfjs-wasm. */
-  async pipeline({ slices, runs, warmup, threads }) {
+  /**
+   * ms per slice of MyocardiumPipeline with ResNet-34 U-Nets at the paper's sizes, on onnxruntime (`provider`: cpu or
+   * webgpu) and, unless `wasm: false`, on tfjs-wasm.
+   */
+  async pipeline({ slices, runs, warmup, threads, provider = 'cpu', wasm: withWasm = true }) {
     const localizer = unet(250);
     // untrained weights: a head bias that calls every pixel foreground, so that every slice runs all four steps
     const head = localizer.getLayer('head.conv');
@@ -247,13 +250,15 @@ const measures = {
         found: last.filter((r) => r.found).length,
       };
     };
+    const options = { intraOpNumThreads: threads, batchSize: slices, executionProvider: provider };
     const ortStages = {
-      localizer: await ortStage(exportOnnx(localizer), { intraOpNumThreads: threads, batchSize: slices }),
-      cropSegmenter: await ortStage(exportOnnx(segmenter), { intraOpNumThreads: threads, batchSize: slices }),
+      localizer: await ortStage(exportOnnx(localizer), options),
+      cropSegmenter: await ortStage(exportOnnx(segmenter), options),
     };
     const onnx = await run(ortStages);
     await ortStages.localizer.release();
     await ortStages.cropSegmenter.release();
+    if (!withWasm) return { slices, size: [h, w], provider, onnx };
     const wasm = await run({
       localizer: tfStage(localizer, { batchSize: slices }),
       cropSegmenter: tfStage(segmenter, { batchSize: slices }),

@@ -1,7 +1,6 @@
 export { OnnxStageError } from './errors';
 export { type OrtStage, type OrtStageOptions, ortStage } from './ort-stage';
 export { createOrtTrainer, type OrtTrainer, type OrtTrainerOptions } from './ort-trainer';
-export { probeWebGpu, type WebGpuProbe } from './webgpu-probe';
 export {
   loadOnnxRuntime,
   ONNX_RUNTIME_PACKAGE,
@@ -14,3 +13,4 @@ export {
   type OnnxTensorConstructor,
   type OnnxValueMetadata,
 } from './runtime';
+export { probeWebGpu, type WebGpuProbe } from './webgpu-probe';
