@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { writeNifti } from '@myoseg/datasets';
 import { writeFileAtomic } from '@myoseg/datasets/node';
 import { MYOCARDIUM_DENSITY_G_PER_ML, type VolumeResult } from '@myoseg/models';
-import ndarray from 'ndarray';
+import ndarray, { type NdArray } from 'ndarray';
 
 /** Cardiac measures of one frame of a study (a row of `<name>_measures.csv`). */
 export interface FrameMeasure {
@@ -89,6 +89,16 @@ export function frameMeasures(
   return rows;
 }
 
+/** The frames' `[D, H, W]` masks as one `[T, D, H, W]` 0/1 array, frames in order. */
+export function stackedMasks(results: readonly VolumeResult[]): NdArray<Uint8Array> {
+  const [d, h, w] = results[0].mask.shape;
+  const data = new Uint8Array(results.length * d * h * w);
+  results.forEach((r, k) => {
+    data.set(r.mask.data, k * d * h * w);
+  });
+  return ndarray(data, [results.length, d, h, w]);
+}
+
 /**
  * Writes a study's masks as one label map `<stem>_myo.nii.gz` (4D `[T, D, H, W]` for several frames, else 3D) with
  * the input's affine and NIfTI's label intent, its label tables beside it (`<stem>_myo.txt` for ITK-SNAP,
@@ -114,16 +124,12 @@ export async function writeStudyLabels(args: {
   );
   await writeFileAtomic(csv, `frame,phase,myocardium_ml,myocardium_g,lv_cavity_ml\n${rows.join('\n')}\n`);
   if (!labelMap) return { files: [csv], measures };
-  const [d, h, w] = results[0].mask.shape;
-  const labels = new Uint8Array(results.length * d * h * w);
-  results.forEach((r, k) => {
-    labels.set(r.mask.data, k * d * h * w);
-  });
+  const labels = stackedMasks(results);
   const cine = results.length > 1;
   const mask = join(out, `${stem}_myo.nii.gz`);
   await writeFileAtomic(
     mask,
-    writeNifti(cine ? ndarray(labels, [results.length, d, h, w]) : ndarray(labels, [d, h, w]), {
+    writeNifti(cine ? labels : ndarray(labels.data, labels.shape.slice(1)), {
       datatype: 'uint8',
       affine,
       spacing: cine ? [1, ...spacing] : spacing,

@@ -7,7 +7,7 @@ import ndarray from 'ndarray';
 import type { CliIo } from '../cli/io';
 import { warnIntensities } from '../cli/segment-inputs';
 import { myosegVersion } from '../package-version';
-import { slicesFound, writeStudyLabels } from './label-outputs';
+import { slicesFound, stackedMasks, writeStudyLabels } from './label-outputs';
 import { chosenFrames, type StudyOutputOptions, type WrittenMask } from './segment-study';
 
 /**
@@ -62,14 +62,10 @@ export async function segmentDicomStudy(
   });
   const outputs = [...written.files];
   if (formats.includes('seg')) {
-    const mask = new Uint8Array(frames.length * size);
-    results.forEach((r, k) => {
-      mask.set(r.mask.data, k * size);
-    });
     const seg = join(options.out, `${stem}_seg.dcm`);
     await writeFileAtomic(
       seg,
-      writeDicomSeg(study, ndarray(mask, [frames.length, d, h, w]), {
+      writeDicomSeg(study, stackedMasks(results), {
         phases: frames,
         software: { name: 'myoseg', version: myosegVersion() },
       }),
