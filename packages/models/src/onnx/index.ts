@@ -8,3 +8,11 @@ export {
   type TrainingWeight,
 } from './export-training-onnx';
 export { toConvWeight } from './kernel-layout';
+export {
+  type OnnxSession,
+  OnnxStageError,
+  type OnnxTensor,
+  type OnnxTensorConstructor,
+  type OnnxValueMetadata,
+} from './onnx-session';
+export { type OnnxStage, type OnnxStageOptions, onnxStage } from './onnx-stage';
