@@ -9,6 +9,11 @@ export {
 } from './export-training-onnx';
 export { toConvWeight } from './kernel-layout';
 export {
+  loadOnnxPipelineFiles,
+  type OnnxLoadedPipeline,
+  type OnnxRuntimeModule,
+} from './load-onnx-pipeline';
+export {
   type OnnxSession,
   OnnxStageError,
   type OnnxTensor,
