@@ -9,7 +9,7 @@ import { InvalidOptionError } from '../errors';
 import { decimalString } from './encode';
 import { writeDicomSeg } from './seg';
 import { readDicomSeries } from './series';
-import { uidFromText } from './uid';
+import { uidFrom } from './uid';
 
 // The source series of make_dicom.py; the SEG fixtures beside check_seg.py, which pydicom and dciodvfy checked
 const fixtures = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'dicom');
@@ -149,10 +149,12 @@ describe('DICOM value helpers', () => {
     expect(() => decimalString(Number.NaN)).toThrow(RangeError);
   });
 
-  it('uidFromText is stable, distinct per text and a valid 2.25 UID', () => {
-    const a = uidFromText('a');
-    expect(uidFromText('a')).toBe(a);
-    expect(uidFromText('b')).not.toBe(a);
+  it('uidFrom is stable, distinct per input and a valid 2.25 UID, for text and bytes alike', () => {
+    const a = uidFrom('a');
+    expect(uidFrom('a')).toBe(a);
+    expect(uidFrom('b')).not.toBe(a);
+    expect(uidFrom(Uint8Array.of(97))).toBe(a); // the same codes hash alike
+    expect(uidFrom(Uint8Array.of(1, 2))).not.toBe(uidFrom(Uint8Array.of(2, 1)));
     expect(a).toMatch(/^2\.25\.[1-9][0-9]{0,38}$/);
     expect(a.length).toBeLessThanOrEqual(64);
   });

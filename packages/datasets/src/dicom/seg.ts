@@ -2,7 +2,7 @@ import type { NdArray } from 'ndarray';
 import { InvalidOptionError } from '../errors';
 import { type DicomElement, decimalString, encodePart10 } from './encode';
 import type { DicomVolume } from './series';
-import { uidFromText } from './uid';
+import { uidFrom } from './uid';
 
 /** SOP Class UID of the Segmentation Storage IOD. */
 export const SEGMENTATION_STORAGE = '1.2.840.10008.5.1.4.1.1.66.4';
@@ -145,13 +145,11 @@ export function writeDicomSeg(
   const date = options.date ?? new Date();
   const frames = t * d;
   const pixels = packBits(mask, frames, rows, columns);
-  const identity = `${source.seriesInstanceUids.join(',')}|${phases.join(',')}|${date.toISOString()}|${Array.from(
-    pixels,
-    (b) => b.toString(16),
-  ).join('')}`;
-  const seriesUid = uidFromText(`series|${identity}`);
-  const instanceUid = uidFromText(`instance|${identity}`);
-  const dimensionUid = uidFromText(`dimensions|${identity}`);
+  // the content is hashed once; the three UIDs derive from that digest and the short identifying text
+  const identity = `${source.seriesInstanceUids.join(',')}|${phases.join(',')}|${date.toISOString()}|${uidFrom(pixels)}`;
+  const seriesUid = uidFrom(`series|${identity}`);
+  const instanceUid = uidFrom(`instance|${identity}`);
+  const dimensionUid = uidFrom(`dimensions|${identity}`);
   const cine = t > 1;
   const dimensions: [number, number, string][] = [
     [0x0062000b, 0x0062000a, 'ReferencedSegmentNumber'],
@@ -361,7 +359,7 @@ export function writeDicomSeg(
     { tag: 0x7fe00010, vr: 'OB', value: pixels },
   ];
   return encodePart10(SEGMENTATION_STORAGE, instanceUid, dataset, {
-    classUid: uidFromText('myoseg implementation'),
+    classUid: uidFrom('myoseg implementation'),
     versionName: `MYOSEG_${options.software.version}`.slice(0, 16),
   });
 }

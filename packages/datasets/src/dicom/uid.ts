@@ -1,18 +1,19 @@
 /**
- * A DICOM UID under the `2.25` root (an integer of 128 bits, ISO/IEC 9834-8) derived from `text`: the same text
- * always gives the same UID, different texts practically never the same one. Not a cryptographic hash.
+ * A DICOM UID under the `2.25` root (an integer of 128 bits, ISO/IEC 9834-8) derived from `input`: the same input
+ * always gives the same UID, different inputs practically never the same one. Not a cryptographic hash.
  *
- * @param text - what identifies the object (e.g. its source series, content and creation time).
+ * @param input - what identifies the object: text (its source series, creation time…) or bytes (its content).
  * @returns a UID of at most 44 characters.
  */
-export function uidFromText(text: string): string {
+export function uidFrom(input: string | Uint8Array): string {
+  const code = typeof input === 'string' ? (i: number) => input.charCodeAt(i) : (i: number) => input[i];
   // four 32-bit lanes of a multiply-xorshift hash (cyrb128), mixed after the last character
   let h1 = 1779033703;
   let h2 = 3144134277;
   let h3 = 1013904242;
   let h4 = 2773480762;
-  for (let i = 0; i < text.length; i++) {
-    const k = text.charCodeAt(i);
+  for (let i = 0; i < input.length; i++) {
+    const k = code(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
     h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
     h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
