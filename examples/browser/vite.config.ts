@@ -1,11 +1,20 @@
 import { defineConfig } from 'vite';
 
+/**
+ * Cross-origin isolation: with these headers the page gets SharedArrayBuffer, so onnxruntime-web's wasm runs on
+ * several threads. A server without them still serves a working page (wasm on one thread, or WebGPU).
+ */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 // The page is served from any folder (the end-to-end test serves dist/ under its own root), hence relative URLs.
 export default defineConfig({
   base: './',
-  build: {
-    target: 'es2022',
-    // tfjs (core, layers, webgl, wasm) is one large chunk by nature; splitting it gains nothing here.
-    chunkSizeWarningLimit: 4096,
-  },
+  build: { target: 'es2022' },
+  // the pipeline worker is an ES module (onnxruntime-web finds its .wasm next to it through import.meta.url)
+  worker: { format: 'es' },
+  server: { headers: isolation },
+  preview: { headers: isolation },
 });

@@ -1,11 +1,11 @@
-import { requestedBackend, startBackend } from './backend';
 import { byId, setOptions } from './dom';
 import { filesOfDrop, filesOfInput } from './dropped-files';
-import { readUrlFolder } from './model-source';
 import { setupReviewView } from './review/review-view';
+import { runtimeParams } from './runtime-param';
 import { setupSegmentView } from './segment-view';
 import { type Report, Session } from './session';
 import { setupTabs } from './tabs';
+import { PipelineClient } from './worker/pipeline-client';
 
 const status = byId('status', HTMLParagraphElement);
 const log = byId('log', HTMLUListElement);
@@ -19,26 +19,22 @@ const report: Report = (text, error = false) => {
 };
 
 const params = new URLSearchParams(location.search);
-const backendOutput = byId('backend', HTMLOutputElement);
-const asked = params.get('backend');
-if (asked !== null && requestedBackend(location.search) === undefined) {
-  report(`?backend=${asked} is not one of webgl, wasm; trying both`, true);
-}
-const backend = startBackend(requestedBackend(location.search)).then(
-  (choice) => {
-    backendOutput.value = choice.summary;
-    backendOutput.dataset.backend = choice.name;
-  },
-  (e: Error) => {
-    backendOutput.value = 'none';
-    report(e.message, true);
-  },
-);
-
-const session = new Session(report, localStorage, backend);
+const asked = runtimeParams(location.search);
+for (const problem of asked.problems) report(problem, true);
+// The pipeline runs in a worker: the page stays responsive while a stack is segmented.
+const worker = new Worker(new URL('./worker/pipeline-worker.ts', import.meta.url), { type: 'module' });
+const session = new Session(report, localStorage, new PipelineClient(worker, asked.runtime, asked.threads));
+const runtimeOutput = byId('runtime', HTMLOutputElement);
+const showRuntime = () => {
+  const runtime = session.model?.runtime;
+  runtimeOutput.value = runtime ? runtime.summary : `${asked.runtime}, chosen when a model loads`;
+  if (runtime) runtimeOutput.dataset.runtime = runtime.runtime;
+};
+showRuntime();
 const modelName = byId('model-name', HTMLOutputElement);
 const imageSelect = byId('image-select', HTMLSelectElement);
 session.addEventListener('change', () => {
+  showRuntime();
   modelName.value = session.model ? session.model.where : 'none';
   setOptions(
     imageSelect,
@@ -79,4 +75,4 @@ setupTabs([byId('tab-segment', HTMLButtonElement), byId('tab-review', HTMLButton
 );
 
 const modelUrl = params.get('model');
-if (modelUrl) void session.loadModel(readUrlFolder(modelUrl), modelUrl);
+if (modelUrl) void session.loadModel({ url: new URL(modelUrl, location.href).href }, modelUrl);

@@ -2,7 +2,7 @@ import { readNifti, writeNifti } from '@myoseg/datasets';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { InputFileError } from './errors';
-import { imageSlice, labelSlice, sliceLayout } from './nifti-slice';
+import { frameStack, imageSlice, labelSlice, sliceLayout } from './nifti-slice';
 
 /** A [T=2, D=3, H=2, W=4] int16 cine whose voxel value is 1000·t + 100·k + 10·y + x. */
 function cine() {
@@ -46,6 +46,21 @@ describe('imageSlice', () => {
       'cine.nii.gz: frame 2 is out of range (0–1)',
     );
     expect(() => imageSlice(cine(), 0, -1, 'cine.nii.gz')).toThrow(/slice -1 is out of range \(0–2\)/);
+  });
+});
+
+describe('frameStack', () => {
+  it('gives frame t as a float32 stack [D, H, W] with [dz, dy, dx] and the affine; a 2D image as one slice', () => {
+    const image = cine();
+    const stack = frameStack(image, 1, 'cine.nii.gz');
+    expect(stack.shape).toEqual([3, 2, 4]);
+    expect(stack.spacing).toEqual([8, 1.5, 1.25]);
+    expect(stack.data).toBeInstanceOf(Float32Array);
+    expect(Array.from(stack.data.subarray(8, 12))).toEqual([1100, 1101, 1102, 1103]); // k = 1, y = 0
+    expect(stack.affine).toEqual(image.affine.map((r) => [...r]));
+    const flat = readNifti(writeNifti(ndarray(new Float32Array([1, 2, 3, 4]), [2, 2]), { spacing: [2, 3] }));
+    expect(frameStack(flat, 0, 'flat.nii')).toMatchObject({ shape: [1, 2, 2], spacing: [1, 2, 3] });
+    expect(() => frameStack(image, 2, 'cine.nii.gz')).toThrow('cine.nii.gz: frame 2 is out of range (0–1)');
   });
 });
 

@@ -92,3 +92,34 @@ export function labelSlice(
   }
   return ndarray(out, [layout.height, layout.width]);
 }
+
+/**
+ * Frame `frame` of an image as one float32 stack `[D, H, W]` (a 2D image is a stack of one), with its spacing
+ * `[dz, dy, dx]` in mm (`dz` 1 for a 2D image) and the image's affine, as the pipeline's `segmentVolume` takes it.
+ *
+ * @throws {@link InputFileError} when the image is not 2D–4D, `frame` is out of range or the pixel spacing is not
+ *   positive.
+ */
+export function frameStack(
+  image: NiftiImage,
+  frame: number,
+  file: string,
+): {
+  data: Float32Array;
+  shape: [number, number, number];
+  spacing: [number, number, number];
+  affine: number[][];
+} {
+  const layout = sliceLayout(image.shape, file);
+  const start = planeStart(layout, frame, 0, file);
+  const size = layout.slices * layout.height * layout.width;
+  const [dy, dx] = image.spacing.slice(-2);
+  if (!(dy > 0 && dx > 0)) throw new InputFileError(file, `pixel spacing [${dy}, ${dx}] is not positive`);
+  const dz = image.shape.length >= 3 ? image.spacing[image.spacing.length - 3] : 1;
+  return {
+    data: Float32Array.from(image.data.subarray(start, start + size)),
+    shape: [layout.slices, layout.height, layout.width],
+    spacing: [dz > 0 ? dz : 1, dy, dx],
+    affine: image.affine.map((row) => [...row]),
+  };
+}

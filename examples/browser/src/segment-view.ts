@@ -12,15 +12,30 @@ const DISPLAY_SIZE = 512;
 
 const boxText = (b: Box | null) => (b ? `y ${b.y0}–${b.y1}, x ${b.x0}–${b.x1}` : '—');
 
+/** "localizing 3 of 10 slices (frame 0)" while the worker segments a frame. */
+function progressText(p: NonNullable<Session['progress']>): string {
+  const doing = p.step === 'localize' ? 'localizing' : 'segmenting';
+  return `${doing} ${p.done} of ${p.total} slice(s) (frame ${p.frame})`;
+}
+
 /**
  * The Segment view: the current slice with the model's mask over it, what the model found (area, crop, σ,
- * timings), the Dice against the first label file of the slice, and a download of the whole frame's mask.
+ * timings), the Dice against the first label file of the slice, and a download of the whole frame's mask. The
+ * frame is segmented in the pipeline worker, with its progress shown per slice.
  */
 export function setupSegmentView(session: Session, report: Report): void {
   const panel = byId('view-segment', HTMLElement);
   const canvas = byId('segment-canvas', HTMLCanvasElement);
   const facts = byId('segment-result', HTMLDListElement);
   const save = byId('download-mask', HTMLButtonElement);
+  const progressBar = byId('segment-progress', HTMLProgressElement);
+  const progressLabel = byId('segment-progress-text', HTMLOutputElement);
+  session.addEventListener('progress', () => {
+    const p = session.progress;
+    progressBar.hidden = !p;
+    progressLabel.value = p ? progressText(p) : '';
+    if (p) [progressBar.value, progressBar.max] = [p.done, p.total];
+  });
   addSliceControls(byId('segment-slice-controls', HTMLDivElement), session, 'segment');
   let drawing = 0;
 
@@ -53,7 +68,8 @@ export function setupSegmentView(session: Session, report: Report): void {
     }
     facts.setAttribute('aria-busy', 'true');
     try {
-      const result = await session.segmentation();
+      const frame = await session.frameSegmentation();
+      const result = frame.slices[session.slice];
       const truth = session.maskSources().find((s) => s.id !== MODEL_SOURCE);
       const truthMask = truth ? await truth.mask() : null;
       if (mine !== drawing) return;
@@ -74,7 +90,7 @@ export function setupSegmentView(session: Session, report: Report): void {
         ['σ', result.sigma === null ? '—' : `${result.sigma.toFixed(2)} px`],
         [
           'Time',
-          `${t.totalMs.toFixed(0)} ms (localize ${t.localizeMs.toFixed(0)}, segment ${t.segmentMs.toFixed(0)}, restore ${t.restoreMs.toFixed(0)})`,
+          `${t.totalMs.toFixed(0)} ms per slice (localize ${t.localizeMs.toFixed(0)}, segment ${t.segmentMs.toFixed(0)}, restore ${t.restoreMs.toFixed(0)}); ${frame.ms.toFixed(0)} ms for the frame's ${frame.slices.length} slice(s) in the worker`,
         ],
       );
       if (truth && truthMask) rows.push([`Dice vs ${truth.id}`, dice(result.mask, truthMask).toFixed(4)]);
@@ -92,8 +108,7 @@ export function setupSegmentView(session: Session, report: Report): void {
     const frame = session.frame;
     save.disabled = true;
     try {
-      const masks = [];
-      for (let k = 0; k < image.layout.slices; k++) masks.push((await session.segmentation(frame, k)).mask);
+      const masks = (await session.frameSegmentation(frame)).slices.map((s) => s.mask);
       download(
         maskFileName(image.path, frame, image.layout.frames),
         maskFile(masks, image.nifti, image.path),

@@ -4,7 +4,7 @@ import { formatInfoCfg, readDicomSeries, writeNifti } from '@myoseg/datasets';
 import ndarray from 'ndarray';
 import { describe, expect, it } from 'vitest';
 import { VerdictTable } from './review/verdicts';
-import { Session } from './session';
+import { type ModelRunner, Session } from './session';
 
 /** A [D=3, H=2, W=2] volume file whose slice k holds `values(k)`. */
 function niftiFile(name: string, values: (k: number) => number[], type: 'int16' | 'uint8') {
@@ -20,14 +20,16 @@ function memoryStorage() {
   };
 }
 
-/** A session without a backend, and the messages it gives. */
-function newSession() {
+/** A runner that cannot load models. */
+const noRunner: ModelRunner = {
+  load: () => Promise.reject(new Error('no runner')),
+  segment: () => Promise.reject(new Error('no runner')),
+};
+
+/** A session (without a model runner by default), and the messages it gives. */
+function newSession(runner: ModelRunner = noRunner) {
   const messages: [string, boolean][] = [];
-  const session = new Session(
-    (text, error = false) => messages.push([text, error]),
-    memoryStorage(),
-    Promise.resolve(),
-  );
+  const session = new Session((text, error = false) => messages.push([text, error]), memoryStorage(), runner);
   return { session, messages };
 }
 
@@ -137,5 +139,59 @@ describe('Session', () => {
     expect(errors[2]).toMatch(
       /^small_mask\.nii: its 1 frame\(s\) × 1 slice\(s\) × 2×2 do not fit scan\.nii's/,
     );
+  });
+
+  it("segments a frame once, as one stack in the runner, and gives each slice's mask; progress is reported", async () => {
+    const calls: { shape: number[]; spacing: number[]; first: number }[] = [];
+    const runner: ModelRunner = {
+      load: async (source, where) => ({
+        where,
+        model: `tiny (${'url' in source ? source.url : [...source.files.keys()].join(',')})`,
+        runtime: {
+          runtime: 'wasm',
+          executionProviders: ['wasm'],
+          detail: 'one thread',
+          skipped: [],
+          summary: 'wasm (one thread)',
+        },
+      }),
+      segment: async (data, shape, spacing, _affine, onProgress) => {
+        calls.push({ shape, spacing, first: data[0] });
+        for (let k = 1; k <= shape[0]; k++) onProgress?.({ step: 'localize', done: k, total: shape[0] });
+        // slice k's mask: pixel k set
+        const mask = new Uint8Array(shape[0] * 4);
+        for (let k = 0; k < shape[0]; k++) mask[k * 4 + k] = 1;
+        const timings = { localizeMs: 1, segmentMs: 1, restoreMs: 0, totalMs: 2 };
+        const slices = Array.from({ length: shape[0] }, () => ({
+          found: true,
+          areaMm2: 2.25,
+          cropBox: null,
+          sigma: 1,
+          timings,
+        }));
+        return { type: 'segmented', id: 1, mask, slices, ms: 5 };
+      },
+    };
+    const { session, messages } = newSession(runner);
+    await session.addFiles([{ path: 'scan.nii', file: niftiFile('s', (k) => [k + 10, 0, 0, 0], 'int16') }]);
+    const progress: string[] = [];
+    session.addEventListener('progress', () =>
+      progress.push(session.progress ? `${session.progress.done}/${session.progress.total}` : 'done'),
+    );
+    await expect(session.segmentation()).rejects.toThrow(/needs an image and a model/);
+    await session.loadModel({ url: 'https://x/model/' }, 'model');
+    expect(messages.at(-1)).toEqual([
+      'model model: tiny (https://x/model/); runs on wasm (one thread)',
+      false,
+    ]);
+    const [a, b] = await Promise.all([session.segmentation(0, 1), session.segmentation(0, 2)]);
+    expect(calls).toEqual([{ shape: [3, 2, 2], spacing: [8, 1.5, 1.5], first: 10 }]);
+    expect(Array.from(a.mask.data)).toEqual([0, 1, 0, 0]);
+    expect(Array.from(b.mask.data)).toEqual([0, 0, 1, 0]);
+    expect(progress).toEqual(['1/3', '2/3', '3/3', 'done']);
+    const sources = session.maskSources();
+    expect(sources.map((s) => s.id)).toEqual(['model']);
+    expect(Array.from((await sources[0].mask()).data)).toEqual([0, 1, 0, 0]); // the middle slice
+    expect(calls).toHaveLength(1);
   });
 });

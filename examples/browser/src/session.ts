@@ -1,21 +1,18 @@
 import type { Mask } from '@myoseg/core';
 import { type AcdcInfo, type NiftiImage, parseInfoCfg, readNifti } from '@myoseg/datasets';
-import {
-  type LoadedPipeline,
-  loadPipelineFiles,
-  type ReadFolderFile,
-  type SegmentResult,
-} from '@myoseg/models';
+import ndarray from 'ndarray';
 import { dicomStudiesOf, dicomStudyNifti } from './dicom-study';
 import type { PickedFile } from './dropped-files';
 import { sortFiles } from './file-kinds';
 import { folderOf, patientIdOf } from './file-names';
 import { type LabelKind, labelKind, myocardiumMask } from './label-mask';
 import { labelFrameFor } from './label-match';
-import { modelFileMap, readPickedFolder } from './model-source';
-import { imageSlice, labelSlice, type SliceLayout, sliceLayout } from './nifti-slice';
+import { modelFileMap } from './model-source';
+import { frameStack, imageSlice, labelSlice, type SliceLayout, sliceLayout } from './nifti-slice';
 import { loadVerdicts, saveVerdicts } from './review/verdict-store';
 import { VerdictTable } from './review/verdicts';
+import type { LoadedModel, PipelineClient, Progress } from './worker/pipeline-client';
+import type { ModelSource, SliceFacts } from './worker/protocol';
 
 /** A NIfTI file the user gave. */
 export interface NiftiFile {
@@ -47,6 +44,21 @@ export const MODEL_SOURCE = 'model';
 /** Where messages for the user go: a line of text, and whether it reports a failure. */
 export type Report = (text: string, error?: boolean) => void;
 
+/** What runs the model: the pipeline worker's client (a fake in unit tests). */
+export type ModelRunner = Pick<PipelineClient, 'load' | 'segment'>;
+
+/** The model's result on one slice: its `[H, W]` mask and what the page shows of it. */
+export interface SliceResult extends SliceFacts {
+  mask: Mask;
+}
+
+/** The model's results on one frame of an image: one per slice. */
+interface FrameResult {
+  slices: SliceResult[];
+  /** Wall time of the frame in the worker, ms. */
+  ms: number;
+}
+
 /**
  * Everything the page works on: the files the user gave, the current image, frame and slice, the model, the
  * model's masks computed so far, and the review verdicts (kept in `storage`). Dispatches `change` on every change.
@@ -66,23 +78,25 @@ export class Session extends EventTarget {
   frame = 0;
   /** Its slice, from 0. */
   slice = 0;
-  /** The loaded model and where it came from. */
-  model: { loaded: LoadedPipeline; where: string } | null = null;
-  readonly #segmentations = new Map<string, Promise<SegmentResult>>();
+  /** The loaded model: where it came from and the runtime it runs on. */
+  model: LoadedModel | null = null;
+  /** The frame being segmented in the worker and how far it got; `null` when none is. */
+  progress: (Progress & { frame: number }) | null = null;
+  readonly #segmentations = new Map<string, Promise<FrameResult>>();
   readonly #reported = new Set<string>();
   readonly #report: Report;
   readonly #storage: Pick<Storage, 'getItem' | 'setItem'>;
-  readonly #ready: Promise<unknown>;
+  readonly #runner: ModelRunner;
 
   /**
-   * @param ready - settles when tfjs has a backend (models load after it).
    * @param storage - keeps the verdicts across reloads.
+   * @param runner - loads models and segments frames (in the pipeline worker).
    */
-  constructor(report: Report, storage: Pick<Storage, 'getItem' | 'setItem'>, ready: Promise<unknown>) {
+  constructor(report: Report, storage: Pick<Storage, 'getItem' | 'setItem'>, runner: ModelRunner) {
     super();
     this.#report = report;
     this.#storage = storage;
-    this.#ready = ready;
+    this.#runner = runner;
     const { table, problem } = loadVerdicts(storage);
     this.verdicts = table;
     if (problem) report(problem, true);
@@ -150,10 +164,7 @@ export class Session extends EventTarget {
     for (const problem of dicom.problems) this.#report(problem, true);
     if (newImages.length > 0) this.showImage(newImages[0]);
     if (sorted.model) {
-      await this.loadModel(
-        readPickedFolder(modelFileMap(picked, sorted.model)),
-        sorted.model.root || 'model',
-      );
+      await this.loadModel({ files: modelFileMap(picked, sorted.model) }, sorted.model.root || 'model');
     }
     const files = sorted.images.length + sorted.labels.length + sorted.infos.length + sorted.verdicts.length;
     const series = dicom.studies.length ? `, ${dicom.studies.length} DICOM series` : '';
@@ -184,20 +195,14 @@ export class Session extends EventTarget {
   }
 
   /**
-   * Loads a model folder through `read` (after the backend is up), replacing and freeing the previous model.
-   * A folder that does not load is reported and the previous model stays.
+   * Loads a model folder in the worker, replacing the previous model. A folder that does not load is reported and
+   * the previous model stays.
    */
-  async loadModel(read: ReadFolderFile, where: string): Promise<void> {
-    await this.#ready;
+  async loadModel(source: ModelSource, where: string): Promise<void> {
     try {
-      const loaded = await loadPipelineFiles(read, { where });
-      this.model?.loaded.dispose();
-      this.model = { loaded, where };
+      this.model = await this.#runner.load(source, where);
       this.#segmentations.clear();
-      const p = loaded.manifest.preset;
-      this.#report(
-        `model ${where}: ${p.name} preset, ${p.encoder} ×${p.widthMultiplier}, localizer ${p.localizerSize.join('×')}, segmenter ${p.segmenterSize.join('×')}`,
-      );
+      this.#report(`model ${where}: ${this.model.model}; runs on ${this.model.runtime.summary}`);
     } catch (e) {
       this.#report((e as Error).message, true);
     }
@@ -209,16 +214,41 @@ export class Session extends EventTarget {
     return this.image ? imageSlice(this.image.nifti, this.frame, this.slice, this.image.path) : null;
   }
 
-  /** The model's result on slice `slice` of frame `frame` of the current image, computed once. */
-  segmentation(frame = this.frame, slice = this.slice): Promise<SegmentResult> {
+  /** The model's result on slice `slice` of frame `frame` of the current image (its frame is segmented once). */
+  async segmentation(frame = this.frame, slice = this.slice): Promise<SliceResult> {
+    return (await this.frameSegmentation(frame)).slices[slice];
+  }
+
+  /**
+   * The model's results on frame `frame` of the current image, segmented once in the worker as one stack
+   * (volume-consistent localization), with {@link Session.progress} updated (and `progress` dispatched) per slice.
+   */
+  frameSegmentation(frame = this.frame): Promise<FrameResult> {
     const image = this.image;
     const model = this.model;
     if (!image || !model) return Promise.reject(new Error('segmentation needs an image and a model'));
-    const key = JSON.stringify([image.path, frame, slice]);
+    const key = JSON.stringify([image.path, model.where, frame]);
     let result = this.#segmentations.get(key);
     if (!result) {
-      const input = imageSlice(image.nifti, frame, slice, image.path);
-      result = model.loaded.pipeline.segment(input.image, { spacing: input.spacing });
+      const stack = frameStack(image.nifti, frame, image.path);
+      const [, h, w] = stack.shape;
+      const progress = (p: Progress) => {
+        this.progress = { ...p, frame };
+        this.dispatchEvent(new Event('progress'));
+      };
+      result = this.#runner
+        .segment(stack.data, stack.shape, stack.spacing, stack.affine, progress)
+        .then(({ mask, slices, ms }) => ({
+          ms,
+          slices: slices.map((facts, z) => ({
+            ...facts,
+            mask: ndarray(mask.subarray(z * h * w, (z + 1) * h * w), [h, w]),
+          })),
+        }))
+        .finally(() => {
+          this.progress = null;
+          this.dispatchEvent(new Event('progress'));
+        });
       this.#segmentations.set(key, result);
       result.catch(() => this.#segmentations.delete(key));
     }

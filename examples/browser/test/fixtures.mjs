@@ -39,8 +39,8 @@ async function writeFolder(dir, files) {
  * Writes `dir/data` (8 synthetic patients), `dir/model` (trained on them) and `dir/cine-ed-es.nii.gz` (the ED
  * and ES frames of the patient the page is tested on, as a 2-frame cine).
  *
- * @returns that patient's id, the paths of its ED image, ED labels and Info.cfg, the cine's path, the model
- *   folder, and the trained pipeline (to segment in Node what the page segments in the browser).
+ * @returns that patient's id, the paths of its ED image, ED labels and Info.cfg, the cine's path and the model
+ *   folder.
  */
 export async function makeFixtures(dir) {
   registerWasmTrainingKernels();
@@ -69,6 +69,5 @@ export async function makeFixtures(dir) {
     info: join(dirname(test.frames.ED.imageFile), 'Info.cfg'),
     cine,
     model,
-    trained,
   };
 }

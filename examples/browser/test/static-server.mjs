@@ -7,6 +7,7 @@ import { extname, resolve, sep } from 'node:path';
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
   '.css': 'text/css',
   '.json': 'application/json',
   '.wasm': 'application/wasm',
@@ -37,6 +38,9 @@ export async function serve(mounts) {
     response.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'content-length': info.size,
+      // cross-origin isolated, as vite's dev server and preview serve the page: wasm gets threads
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
     });
     createReadStream(file).pipe(response);
   });

@@ -5,6 +5,12 @@ import {
   type ReadFolderFile,
   sha256Hex,
 } from '@myoseg/models';
+import {
+  loadOnnxPipelineFiles,
+  type OnnxLoadedPipeline,
+  type OnnxRuntimeModule,
+  type OnnxRuntimeRequest,
+} from '@myoseg/models/onnx';
 import { PRETRAINED_MODEL } from './pretrained-model';
 
 /** The model folder's manifest, whose own digest this package holds (it holds the digests of the other files). */
@@ -49,6 +55,14 @@ export interface LoadPretrainedOptions {
   fetch?: typeof globalThis.fetch;
 }
 
+/** {@link LoadPretrainedOptions} for the ONNX networks on onnxruntime-web (WebGPU or wasm) instead of tfjs. */
+export interface LoadPretrainedOnnxOptions extends LoadPretrainedOptions {
+  /** The onnxruntime-web module (`import * as ort from 'onnxruntime-web/webgpu'`). */
+  ort: OnnxRuntimeModule;
+  /** `'auto'` (default: WebGPU where there is an adapter, else wasm), `'webgpu'` or `'wasm'`. */
+  runtime?: OnnxRuntimeRequest;
+}
+
 /** A reader over HTTP(S) relative to `baseUrl`: a 404 rejects with `code: '404'`, as the folder reader expects. */
 function urlReader(baseUrl: string | URL, fetchFn: typeof globalThis.fetch): ReadFolderFile {
   return async (path) => {
@@ -60,27 +74,41 @@ function urlReader(baseUrl: string | URL, fetchFn: typeof globalThis.fetch): Rea
 }
 
 /**
- * Loads the pretrained pipeline on the current tfjs backend, from a URL or a reader (browser-safe). Every file is
- * checked against its sha256 before use: `myoseg.json` against the digest built into this package, the others
- * against `myoseg.json`. Under Node, `@myoseg/pretrained/node`'s `loadPretrained` reads the files shipped in the
- * package.
+ * Loads the pretrained pipeline from a URL or a reader (browser-safe): on the current tfjs backend, or, given `ort`,
+ * its ONNX networks on onnxruntime-web, on WebGPU where the browser has an adapter, else wasm (the result's
+ * `runtime` says which and why). Every file is checked against its sha256 before use: `myoseg.json` against the
+ * digest built into this package, the others against `myoseg.json`. Under Node, `@myoseg/pretrained/node`'s
+ * `loadPretrained` reads the files shipped in the package.
  *
- * @returns the pipeline, its two networks and the manifest; call `dispose()` when done.
- * @throws `ModelFolderError` naming the file that is missing, unreadable or whose digest differs.
+ * @returns the pipeline and the manifest (and, on tfjs, its two networks); call `dispose()` when done.
+ * @throws `ModelFolderError` naming the file that is missing, unreadable or whose digest differs;
+ *   `OnnxRuntimeUnavailableError` when no runtime asked for can run it.
  *
  * @example
  * ```ts
  * import { loadPretrained } from '@myoseg/pretrained';
- * const model = await loadPretrained({ baseUrl: new URL('/models/myoseg/', location.href) });
+ * import * as ort from 'onnxruntime-web/webgpu';
+ * const model = await loadPretrained({ baseUrl: new URL('/models/myoseg/', location.href), ort });
+ * console.log(model.runtime.summary); // e.g. "webgpu (nvidia hopper, shader-f16)"
  * const { mask } = await model.pipeline.segment(slice); // slice: ndarray [H, W]
- * model.dispose();
+ * await model.dispose();
  * ```
  */
-export async function loadPretrained(options: LoadPretrainedOptions): Promise<LoadedPipeline> {
+export async function loadPretrained(options: LoadPretrainedOnnxOptions): Promise<OnnxLoadedPipeline>;
+/** On the current tfjs backend. */
+export async function loadPretrained(options: LoadPretrainedOptions): Promise<LoadedPipeline>;
+export async function loadPretrained(
+  options: LoadPretrainedOptions | LoadPretrainedOnnxOptions,
+): Promise<LoadedPipeline | OnnxLoadedPipeline> {
   const { baseUrl, read } = options;
   if ((baseUrl === undefined) === (read === undefined))
     throw new ModelFolderError('loadPretrained: give exactly one of baseUrl and read');
   const where = baseUrl !== undefined ? String(baseUrl) : '@myoseg/pretrained';
-  const source = read ?? urlReader(baseUrl as string | URL, options.fetch ?? globalThis.fetch);
-  return loadPipelineFiles(pretrainedReader(source, where), { where });
+  const source = pretrainedReader(
+    read ?? urlReader(baseUrl as string | URL, options.fetch ?? globalThis.fetch),
+    where,
+  );
+  if ('ort' in options)
+    return loadOnnxPipelineFiles(source, { ort: options.ort, runtime: options.runtime, where });
+  return loadPipelineFiles(source, { where });
 }

@@ -6,8 +6,10 @@ import { dice, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
 import { toSlices } from '@myoseg/datasets';
 import { loadAcdc, synthesizeAcdc } from '@myoseg/datasets/node';
 import { ModelFolderError } from '@myoseg/models';
+import type { OnnxRuntimeModule } from '@myoseg/models/onnx';
 import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
+import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPretrained as loadPretrainedFrom, PRETRAINED_MODEL } from '../src/index';
 import { loadPretrained, pretrainedModelDir, verifyPretrainedManifest } from '../src/node';
@@ -99,5 +101,25 @@ describe('@myoseg/pretrained', () => {
       /is not a myoseg model folder/,
     );
     await expect(loadPretrainedFrom({})).rejects.toThrow(/exactly one of baseUrl and read/);
+  });
+
+  it('loads its ONNX networks on onnxruntime-web (wasm here: no WebGPU under Node) and says why', async () => {
+    ortWeb.env.wasm.numThreads = 1; // no worker threads under Node
+    const root = pretrainedModelDir();
+    const read = async (path: string) => new Uint8Array(await readFile(join(root, path)));
+    const model = await loadPretrainedFrom({ read, ort: ortWeb as unknown as OnnxRuntimeModule });
+    expect(model.runtime.runtime).toBe('wasm');
+    expect(model.runtime.skipped.map((s) => s.runtime)).toEqual(['webgpu']);
+    const [map] = await model.pipeline.localizer.predict([
+      ndarray(new Float32Array(model.pipeline.localizer.inputSize[0] ** 2), [
+        ...model.pipeline.localizer.inputSize,
+      ]),
+    ]);
+    expect(map.shape).toEqual([...model.pipeline.localizer.inputSize]);
+    await model.dispose();
+    const altered = async (path: string) => (path === 'segmenter.onnx' ? new Uint8Array(8) : read(path));
+    await expect(
+      loadPretrainedFrom({ read: altered, ort: ortWeb as unknown as OnnxRuntimeModule }),
+    ).rejects.toThrow(/segmenter\.onnx/);
   });
 });

@@ -9,6 +9,7 @@ export {
 } from './export-training-onnx';
 export { toConvWeight } from './kernel-layout';
 export {
+  type LoadOnnxPipelineOptions,
   loadOnnxPipelineFiles,
   type OnnxLoadedPipeline,
   type OnnxRuntimeModule,
@@ -21,3 +22,13 @@ export {
   type OnnxValueMetadata,
 } from './onnx-session';
 export { type OnnxStage, type OnnxStageOptions, onnxStage } from './onnx-stage';
+export {
+  type OnnxRuntimeReport,
+  type OnnxRuntimeRequest,
+  OnnxRuntimeUnavailableError,
+  type OnnxWebRuntime,
+  type RuntimeEnvironment,
+  type SkippedRuntime,
+  type WebGpuAdapterLike,
+  type WebGpuLike,
+} from './web-runtime';

@@ -1,3 +1,4 @@
+import { MyosegError } from '@myoseg/core';
 import { ModelFolderError } from '../files/errors';
 import { manifestReader, pipelineFromManifest, readPipelineManifest } from '../files/pipeline-folder';
 import type { PipelineManifest } from '../files/pipeline-folder-schema';
@@ -5,6 +6,19 @@ import { type ReadFolderFile, readFolderFile } from '../files/read-file';
 import type { MyocardiumPipeline } from '../pipeline/pipeline';
 import type { OnnxSession, OnnxTensorConstructor } from './onnx-session';
 import { type OnnxStage, onnxStage } from './onnx-stage';
+import {
+  adapterDetail,
+  currentEnvironment,
+  type OnnxRuntimeReport,
+  type OnnxRuntimeRequest,
+  OnnxRuntimeUnavailableError,
+  type OnnxWebRuntime,
+  type RuntimeEnvironment,
+  runtimeSummary,
+  type SkippedRuntime,
+  wasmDetail,
+  webGpuAdapter,
+} from './web-runtime';
 
 /** The onnxruntime module a caller brings (`import * as ort from 'onnxruntime-web/webgpu'`), as far as used here. */
 export interface OnnxRuntimeModule {
@@ -15,74 +29,134 @@ export interface OnnxRuntimeModule {
   };
   /** The tensor class. */
   readonly Tensor: OnnxTensorConstructor;
+  /** onnxruntime-web's settings; `wasm.numThreads` is read for the report. */
+  readonly env?: { readonly wasm?: { readonly numThreads?: number } };
 }
 
-/** A model folder loaded on onnxruntime (web or node) by {@link loadOnnxPipelineFiles}. */
+/** Options of {@link loadOnnxPipelineFiles}. */
+export interface LoadOnnxPipelineOptions {
+  /** The onnxruntime-web module (`import * as ort from 'onnxruntime-web/webgpu'`, or `'onnxruntime-web'` for wasm only). */
+  ort: OnnxRuntimeModule;
+  /**
+   * `'auto'` (default): WebGPU where `navigator.gpu` gives an adapter and onnxruntime creates the sessions on it,
+   * else wasm. `'webgpu'` or `'wasm'`: that one only, or an {@link OnnxRuntimeUnavailableError}.
+   */
+  runtime?: OnnxRuntimeRequest;
+  /** Where to look for WebGPU and threads (default: this page's or worker's globals, `ort.env.wasm.numThreads`). */
+  environment?: RuntimeEnvironment;
+  /** The folder's name, for messages. */
+  where?: string;
+}
+
+/** A model folder loaded on onnxruntime-web by {@link loadOnnxPipelineFiles}. */
 export interface OnnxLoadedPipeline {
   /** The ready pipeline. */
   pipeline: MyocardiumPipeline;
   /** The folder's manifest. */
   manifest: PipelineManifest;
-  /** The execution providers asked for, in order (onnxruntime takes the first that works for each node). */
-  executionProviders: readonly string[];
+  /** Which runtime runs it, and why the better ones were skipped. */
+  runtime: OnnxRuntimeReport;
   /** Releases both sessions. */
   dispose(): Promise<void>;
 }
 
-/**
- * Loads a model folder's ONNX networks (`localizer.onnx`, `segmenter.onnx`, listed in `myoseg.json` and checked
- * against its digests) on an onnxruntime the caller brings, and builds the pipeline on them: the browser's way to run
- * a model folder without tfjs, e.g. onnxruntime-web with `['webgpu', 'wasm']` in a worker. Browser-safe.
- *
- * @param read - reads a file of the folder by its relative path (fetch, a dropped folder, the disk).
- * @param options.ort - the onnxruntime module.
- * @param options.executionProviders - in order of preference (default `['wasm']`).
- * @param options.where - the folder's name, for messages.
- * @throws `ModelFolderError` when the folder has no ONNX files (saved by an older myoseg) or a file is missing or
- *   altered; `OnnxStageError` when a network is not a U-Net of the manifest's shapes; onnxruntime's own error when it
- *   cannot create a session on any of the providers.
- * @example
- * ```ts
- * import * as ort from 'onnxruntime-web/webgpu';
- * const read = (path: string) => fetch(`/model/${path}`).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b));
- * const { pipeline } = await loadOnnxPipelineFiles(read, { ort, executionProviders: ['webgpu', 'wasm'] });
- * ```
- */
-export async function loadOnnxPipelineFiles(
-  read: ReadFolderFile,
-  options: { ort: OnnxRuntimeModule; executionProviders?: readonly string[]; where?: string },
-): Promise<OnnxLoadedPipeline> {
-  const { ort, executionProviders = ['wasm'], where = '' } = options;
-  const manifest = await readPipelineManifest(read, where);
-  const files = manifest.onnx;
-  if (!files)
-    throw new ModelFolderError(
-      `${where || 'model folder'}: myoseg.json lists no .onnx files (saved without ONNX)`,
-    );
-  const checked = manifestReader(read, manifest, where);
+const PROVIDERS: Record<OnnxWebRuntime, readonly string[]> = { webgpu: ['webgpu'], wasm: ['wasm'] };
+
+/** The two networks' sessions as stages on `providers`; the first is released when the second fails. */
+async function createStages(
+  models: readonly Uint8Array[],
+  manifest: PipelineManifest,
+  ort: OnnxRuntimeModule,
+  providers: readonly string[],
+): Promise<OnnxStage[]> {
   const stages: OnnxStage[] = [];
   try {
-    for (const path of [files.localizer, files.segmenter]) {
-      const session = await ort.InferenceSession.create(await readFolderFile(checked, where, path), {
-        executionProviders,
-      });
+    for (const bytes of models) {
+      const session = await ort.InferenceSession.create(bytes, { executionProviders: providers });
       stages.push(onnxStage(session, ort.Tensor, { normalization: manifest.preset.normalization }));
     }
-    const [localizer, cropSegmenter] = stages;
-    const pipeline = pipelineFromManifest(manifest, { localizer, cropSegmenter }, where, {
-      localizer: files.localizer,
-      cropSegmenter: files.segmenter,
-    });
-    return {
-      pipeline,
-      manifest,
-      executionProviders,
-      dispose: async () => {
-        await Promise.all(stages.map((s) => s.release()));
-      },
-    };
+    return stages;
   } catch (e) {
     await Promise.all(stages.map((s) => s.release()));
     throw e;
   }
+}
+
+/**
+ * Loads a model folder's ONNX networks (`localizer.onnx`, `segmenter.onnx`, listed in `myoseg.json` and checked
+ * against its digests) on the onnxruntime-web module the caller brings, on the best runtime there is: WebGPU where
+ * the browser gives an adapter, else wasm (threads when the page is cross-origin isolated, else one). The result
+ * says which runtime runs and why the better ones were skipped. Browser-safe; works in a Web Worker.
+ *
+ * @param read - reads a file of the folder by its relative path (fetch, a dropped folder, the disk).
+ * @throws `ModelFolderError` when the folder has no ONNX files (saved by an older myoseg) or a file is missing or
+ *   altered; `OnnxStageError` when a network is not a U-Net of the manifest's shapes;
+ *   {@link OnnxRuntimeUnavailableError} naming each runtime tried and why, when none can create the sessions.
+ * @example
+ * ```ts
+ * import * as ort from 'onnxruntime-web/webgpu';
+ * const read = (path: string) => fetch(`/model/${path}`).then((r) => r.arrayBuffer()).then((b) => new Uint8Array(b));
+ * const { pipeline, runtime } = await loadOnnxPipelineFiles(read, { ort }); // runtime: 'auto'
+ * console.log(runtime.summary); // "webgpu (nvidia hopper, shader-f16)" or "wasm (4 threads); webgpu skipped: …"
+ * ```
+ */
+export async function loadOnnxPipelineFiles(
+  read: ReadFolderFile,
+  options: LoadOnnxPipelineOptions,
+): Promise<OnnxLoadedPipeline> {
+  const { ort, runtime = 'auto', where = '' } = options;
+  const environment = options.environment ?? currentEnvironment(ort.env?.wasm?.numThreads);
+  const manifest = await readPipelineManifest(read, where);
+  if (!manifest.onnx)
+    throw new ModelFolderError(
+      `${where || 'model folder'}: myoseg.json lists no .onnx files (saved without ONNX)`,
+    );
+  const checked = manifestReader(read, manifest, where);
+  const files = manifest.onnx;
+  const models = [
+    await readFolderFile(checked, where, files.localizer),
+    await readFolderFile(checked, where, files.segmenter),
+  ];
+  const skipped: SkippedRuntime[] = [];
+  for (const candidate of runtime === 'auto' ? (['webgpu', 'wasm'] as const) : [runtime]) {
+    let detail: string;
+    if (candidate === 'webgpu') {
+      const found = await webGpuAdapter(environment.gpu);
+      if ('reason' in found) {
+        skipped.push({ runtime: candidate, reason: found.reason });
+        continue;
+      }
+      detail = adapterDetail(found.adapter);
+    } else detail = wasmDetail(environment);
+    let stages: OnnxStage[];
+    try {
+      stages = await createStages(models, manifest, ort, PROVIDERS[candidate]);
+    } catch (e) {
+      if (e instanceof MyosegError) throw e; // the folder's fault, not the runtime's
+      skipped.push({ runtime: candidate, reason: `onnxruntime: ${(e as Error).message.split('\n')[0]}` });
+      continue;
+    }
+    const [localizer, cropSegmenter] = stages;
+    try {
+      const pipeline = pipelineFromManifest(manifest, { localizer, cropSegmenter }, where, {
+        localizer: files.localizer,
+        cropSegmenter: files.segmenter,
+      });
+      const report = { runtime: candidate, executionProviders: PROVIDERS[candidate], detail, skipped };
+      return {
+        pipeline,
+        manifest,
+        runtime: { ...report, summary: runtimeSummary(report) },
+        dispose: async () => {
+          await Promise.all(stages.map((s) => s.release()));
+        },
+      };
+    } catch (e) {
+      await Promise.all(stages.map((s) => s.release()));
+      throw e;
+    }
+  }
+  throw new OnnxRuntimeUnavailableError(
+    `${where || 'model folder'}: no onnxruntime-web runtime could run it: ${skipped.map((s) => `${s.runtime}: ${s.reason}`).join('; ')}`,
+  );
 }

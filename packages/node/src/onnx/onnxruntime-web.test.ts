@@ -30,11 +30,12 @@ describe('a model folder on onnxruntime-web (wasm, as a browser without WebGPU r
     const options = { spacing: image.spacing as [number, number, number] };
     const web = await loadOnnxPipelineFiles(diskReader(pretrainedModelDir()), {
       ort: ortWeb as unknown as OnnxRuntimeModule,
+      runtime: 'wasm',
       where: 'pretrained',
     });
     const node = await loadPipelineFolder(pretrainedModelDir(), { runtime: 'onnxruntime' });
     try {
-      expect(web.executionProviders).toEqual(['wasm']);
+      expect(web.runtime.executionProviders).toEqual(['wasm']);
       const [a, b] = [
         await node.pipeline.segmentVolume(volume, options),
         await web.pipeline.segmentVolume(volume, options),
