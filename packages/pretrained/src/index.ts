@@ -1,5 +1,6 @@
 export {
   checkPretrainedManifest,
+  type LoadPretrainedOnnxOptions,
   type LoadPretrainedOptions,
   loadPretrained,
   pretrainedReader,

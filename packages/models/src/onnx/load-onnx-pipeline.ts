@@ -30,7 +30,13 @@ export interface OnnxRuntimeModule {
   /** The tensor class. */
   readonly Tensor: OnnxTensorConstructor;
   /** onnxruntime-web's settings; `wasm.numThreads` is read for the report. */
-  readonly env?: { readonly wasm?: { readonly numThreads?: number } };
+  readonly env?: {
+    /** The wasm backend's settings. */
+    readonly wasm?: {
+      /** Threads of the wasm backend (0 or absent: onnxruntime-web's default). */
+      readonly numThreads?: number;
+    };
+  };
 }
 
 /** Options of {@link loadOnnxPipelineFiles}. */

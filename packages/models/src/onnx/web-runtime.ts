@@ -40,9 +40,19 @@ export class OnnxRuntimeUnavailableError extends MyosegError {
 /** A WebGPU adapter, as far as reported here (`GPUAdapter`). */
 export interface WebGpuAdapterLike {
   /** Its optional features (`'shader-f16'`, …). */
-  readonly features?: { has(name: string): boolean };
+  readonly features?: {
+    /** Whether the adapter has the feature `name`. */
+    has(name: string): boolean;
+  };
   /** Its vendor and architecture (Chromium ≥ 114). */
-  readonly info?: { vendor?: string; architecture?: string; description?: string };
+  readonly info?: {
+    /** The GPU's vendor (`'nvidia'`, `'google'` for SwiftShader). */
+    vendor?: string;
+    /** The GPU's architecture (`'hopper'`, `'swiftshader'`). */
+    architecture?: string;
+    /** A free-text description, where the browser gives one. */
+    description?: string;
+  };
 }
 
 /** `navigator.gpu`, as far as used here. */
