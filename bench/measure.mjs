@@ -2,6 +2,7 @@
 // wasm heap's 4 GB limit, stays a result): `node bench/measure.mjs '<json spec>'` prints one JSON line.
 // Uses the built packages (npm run bench builds them first).
 import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { synthesizePatient } from '@myoseg/datasets';
 import { buildUNet, countParams, MyocardiumPipeline, tfStage } from '@myoseg/models';
 import { exportOnnx } from '@myoseg/models/onnx';
@@ -94,6 +95,19 @@ async function trainingSetup(size, batch, replicas, ortThreads = 0) {
   };
 }
 
+/** A full-width U-Net's inference on onnxruntime-node (`provider` cpu or webgpu) over one batch: `run` times it. */
+async function inferenceSetup(size, batch, threads, provider = 'cpu') {
+  const model = unet(size);
+  const { x } = batchOf(size, batch);
+  const stage = await ortStage(exportOnnx(model), {
+    intraOpNumThreads: threads,
+    executionProvider: provider,
+  });
+  const ort = (await loadOnnxRuntime()).runtime;
+  const feed = { [stage.session.inputNames[0]]: new ort.Tensor('float32', x.dataSync(), x.shape) };
+  return { model, run: () => stage.session.run(feed), done: () => stage.release() };
+}
+
 const forwardFlops = (model, batch) => convFlops(modelConvs(model)) * batch;
 const heapBytes = () => tf.backend().wasm?.HEAPU8.length ?? null;
 
@@ -144,17 +158,35 @@ const measures = {
   },
 
   async 'infer-ort'({ size, batch, runs, warmup, threads, provider = 'cpu' }) {
-    const model = unet(size);
-    const { x } = batchOf(size, batch);
-    const stage = await ortStage(exportOnnx(model), {
-      intraOpNumThreads: threads,
-      executionProvider: provider,
-    });
-    const ort = (await loadOnnxRuntime()).runtime;
-    const feed = { [stage.session.inputNames[0]]: new ort.Tensor('float32', x.dataSync(), x.shape) };
-    const t = await time(() => stage.session.run(feed), { runs, warmup });
-    await stage.release();
+    const { model, run, done } = await inferenceSetup(size, batch, threads, provider);
+    const t = await time(run, { runs, warmup });
+    await done();
     return { ...t, flops: forwardFlops(model, batch) };
+  },
+
+  /**
+   * Answers request lines `{ op: 'infer' | 'train', size, batch }` on stdin with `{ ms }` lines: one timed
+   * onnxruntime-node run each, after `warmup` untimed ones the first time a cell and op are asked for. bench/run.mjs
+   * interleaves these with PyTorch's (`unet_pytorch.py --serve`), so that the machine's load hits both alike.
+   */
+  async serve({ warmup, threads }) {
+    const ready = new Map();
+    for await (const line of createInterface({ input: process.stdin })) {
+      const { op, size, batch } = JSON.parse(line);
+      const key = `${op} ${size}x${batch}`;
+      if (!ready.has(key)) {
+        const fn =
+          op === 'infer'
+            ? (await inferenceSetup(size, batch, threads)).run
+            : (await trainingSetup(size, batch, 1, threads)).step;
+        for (let i = 0; i < warmup; i++) await fn();
+        ready.set(key, fn);
+      }
+      const t0 = performance.now();
+      await ready.get(key)();
+      process.stdout.write(`${JSON.stringify({ ms: performance.now() - t0 })}\n`);
+    }
+    return { served: [...ready.keys()] };
   },
 
   async 'train-wasm'({ size, batch, runs, warmup, replicas }) {

@@ -1,6 +1,7 @@
 // `npm run bench` (repo root): a full-width ResNet-34 U-Net (buildUNet, 41.2 M parameters) on this CPU, our paths
 // against PyTorch in one run. Cells: inference and one AdamW train step (myoseg's dice + CE loss) at 64²×16 and
-// 256²×4, ms per batch (medians after warm-up). Ours: onnxruntime-node (inference, and training through
+// 256²×4, ms per batch (min and median after warm-up; onnxruntime-node and PyTorch interleaved run by run, each
+// cell's spread flagged above 20 %). Ours: onnxruntime-node (inference, and training through
 // exportTrainingOnnx's graphs), tfjs-wasm with myoseg's kernels on one thread and data-parallel over worker threads
 // (training). PyTorch: bench/baselines/unet_pytorch.py, the
 // same architecture (checked: our weights loaded by name give our outputs), CPU, the same thread count. Also the
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseBenchArgs } from './lib/args.mjs';
+import { interleave, lineServer } from './lib/interleave.mjs';
 import { cellName, cellRecord, formatTable, tableRows } from './lib/report.mjs';
 import { median, round } from './lib/stats.mjs';
 
@@ -75,22 +77,15 @@ async function findTorchPython() {
   return null;
 }
 
-async function pytorchBaseline(python, extra) {
+/** `unet_pytorch.py` as a server: its report (check, matmul peak) first, then one timed run per request. */
+function pytorchServer(python, file) {
   const argv = [
     here('./baselines/unet_pytorch.py'),
-    '--threads',
-    String(args.threads),
-    '--runs',
-    String(args.runs),
-    '--warmup',
-    String(args.warmup),
-    '--cells',
-    args.cells.map(([s, b]) => `${s}x${b}`).join(','),
-    ...extra,
+    ...['--threads', String(args.threads), '--warmup', String(args.warmup), '--cells', ''],
+    ...['--peak', '--check', file, '--serve'],
   ];
   say(`… PyTorch ${argv.slice(1).join(' ')}`);
-  const { stdout } = await run(python, argv, { maxBuffer: 16 * MB });
-  return JSON.parse(stdout);
+  return lineServer(python, argv, { preambleLines: 1 });
 }
 
 const load = () =>
@@ -104,51 +99,73 @@ const info = await measure({ kind: 'info' });
 const wasmPeak = await measure({ kind: 'peak-wasm' });
 const python = args.pytorch ? await findTorchPython() : null;
 let torch = null;
+let theirs = null;
 let pytorchNote = args.pytorch
   ? 'skipped: no python imports torch and torchvision (apt-get install python3-torch python3-torchvision)'
   : 'skipped (--no-pytorch)';
+const dir = mkdtempSync(join(tmpdir(), 'myoseg-bench-'));
 if (python) {
-  const dir = mkdtempSync(join(tmpdir(), 'myoseg-bench-'));
+  const file = join(dir, 'weights.bin');
+  await measure({ kind: 'check', size: 64, batch: 2, file });
+  theirs = pytorchServer(python, file);
   try {
-    const file = join(dir, 'weights.bin');
-    await measure({ kind: 'check', size: 64, batch: 2, file });
-    torch = await pytorchBaseline(python, ['--peak', '--check', file]);
+    [torch] = await theirs.preamble;
     pytorchNote = null;
   } catch (e) {
-    pytorchNote = `failed: ${String(e.stderr ?? e.message)
-      .trim()
-      .split('\n')
-      .at(-1)}`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    pytorchNote = `failed: ${e.message}`;
+    theirs = null;
   }
 }
 const peak = torch?.matmul_gflops?.[String(args.threads)] ?? null;
 
+// onnxruntime-node (the default path) and PyTorch, interleaved run by run
+say(`… onnxruntime-node and PyTorch interleaved: ${args.runs} rounds per cell`);
+const ours = lineServer(process.execPath, [
+  here('./measure.mjs'),
+  JSON.stringify({ kind: 'serve', warmup: args.warmup, threads: args.threads }),
+]);
+const paired = await interleave({
+  ours,
+  theirs,
+  cells: args.cells,
+  ops: ['infer', 'train'],
+  runs: args.runs,
+  say,
+});
+await Promise.all([ours.close(), theirs?.close()]);
+rmSync(dir, { recursive: true, force: true });
+
+/** The interleaved runs of `op` on a cell, as report paths: ours (default) and PyTorch's. */
+function pairedPaths(op, size, batch) {
+  const { ours: a, theirs: b } = paired[cellName(op, size, batch)];
+  const side = (s) => ({
+    ms: s.runs.length ? median(s.runs) : null,
+    runs: s.runs,
+    ...(s.error ? { error: s.error } : {}),
+  });
+  return {
+    ort: { path: 'onnxruntime-node', threads: args.threads, default: true, ...side(a) },
+    pytorch: b && b.runs.length ? { ...side(b), threads: torch.threads } : null,
+  };
+}
+
 const records = [];
 for (const [size, batch] of args.cells) {
   const cell = { size, batch, ...common };
-  const theirs = torch?.cells.find((c) => c.size === size && c.batch === batch);
-  const ort = await measure({ kind: 'infer-ort', ...cell, threads: args.threads });
+  const infer = pairedPaths('infer', size, batch);
   const wasm = await measure({ kind: 'infer-wasm', ...cell });
   records.push(
     cellRecord({
       name: cellName('infer', size, batch),
-      flops: ort.flops ?? wasm.flops ?? null,
+      flops: wasm.flops ?? null,
       peak,
-      paths: [
-        { path: `onnxruntime-node`, threads: args.threads, ...ort },
-        { path: 'tfjs-wasm', threads: 1, ...wasm },
-      ],
-      pytorch: theirs ? { ms: theirs.infer_ms, runs: theirs.infer_runs_ms, threads: torch.threads } : null,
+      paths: [infer.ort, { path: 'tfjs-wasm', threads: 1, ...wasm }],
+      pytorch: infer.pytorch,
     }),
   );
+  const train = pairedPaths('train', size, batch);
   const paths = [
-    {
-      path: 'onnxruntime-node',
-      threads: args.threads,
-      ...(await measure({ kind: 'train-ort', ...cell, threads: args.threads })),
-    },
+    train.ort,
     { path: 'tfjs-wasm', threads: 1, ...(await measure({ kind: 'train-wasm', ...cell, replicas: 1 })) },
   ];
   if (args.replicas > 1) {
@@ -164,7 +181,7 @@ for (const [size, batch] of args.cells) {
       flops: paths.find((p) => p.flops)?.flops ?? null,
       peak,
       paths,
-      pytorch: theirs ? { ms: theirs.train_ms, runs: theirs.train_runs_ms, threads: torch.threads } : null,
+      pytorch: train.pytorch,
     }),
   );
 }
@@ -297,16 +314,18 @@ p(
   }; wasm (XNNPACK 1024² matMul, 1 thread): ${wasmPeak.gflops?.toFixed(1) ?? 'n/a'} GFLOP/s`,
 );
 p(
-  `steps: AdamW (β 0.9/0.99, eps 1e-5, lr 1e-5, wd 0.01), dice + CE on softmax; ${args.warmup} warm-up, median of ` +
-    `${args.runs}; GFLOP/s count convolutions (train = 3 × forward); % peak = of the ${args.threads}-thread GEMM peak`,
+  `steps: AdamW (β 0.9/0.99, eps 1e-5, lr 1e-5, wd 0.01), dice + CE on softmax; ${args.warmup} warm-up, min and ` +
+    `median of ${args.runs}, onnxruntime-node and PyTorch interleaved run by run (A B A B); spread = (max − min) / ` +
+    `median, ! above 20 %; GFLOP/s count convolutions (train = 3 × forward); % peak = of the ${args.threads}-thread GEMM peak`,
 );
 p();
 p(formatTable(tableRows(records)));
 p();
 const summary = records.map(
-  (r) => `${r.name} ${r.ratio == null ? '—' : r.ratio.toFixed(2)} (${r.ours_path})`,
+  (r) =>
+    `${r.name} ${r.ratio == null ? '—' : r.ratio.toFixed(2)} (min ${r.ratio_min == null ? '—' : r.ratio_min.toFixed(2)}; ${r.ours_path}${r.noisy ? '; noisy: spread > 20 %' : ''})`,
 );
-p(`ours / PyTorch (best path, lower is better): ${summary.join('; ')}`);
+p(`ours / PyTorch (default path, medians, lower is better): ${summary.join('; ')}`);
 p();
 if (study.error) p(`pretrained study: ${study.error}`);
 else

@@ -164,34 +164,39 @@ def median_ms(fn, runs, warmup):
     return float(np.median(times)), times
 
 
-def time_cell(size, batch, args):
-    torch.manual_seed(0)
-    device = torch.device(args.device)
-    model = UNet(args.channels, args.classes).to(device)
-    x = torch.randn(batch, args.channels, size, size).to(device)
-    labels = (torch.rand(batch, size, size) > 0.5).long()
-    y = F.one_hot(labels, args.classes).permute(0, 3, 1, 2).float().to(device)
-    model.eval()
-    # a GPU runs asynchronously: a timed call ends when its kernels have
-    sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
+class Cell:
+    """One cell's network, batch and optimizer: `infer()` and `step()` each run once (synchronized on a GPU)."""
 
-    def infer():
+    def __init__(self, size, batch, args):
+        torch.manual_seed(0)
+        device = torch.device(args.device)
+        self.model = UNet(args.channels, args.classes).to(device)
+        self.x = torch.randn(batch, args.channels, size, size).to(device)
+        labels = (torch.rand(batch, size, size) > 0.5).long()
+        self.y = F.one_hot(labels, args.classes).permute(0, 3, 1, 2).float().to(device)
+        self.opt = adamw(self.model, args.lr)
+        # a GPU runs asynchronously: a timed call ends when its kernels have
+        self.sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
+
+    def infer(self):
+        self.model.eval()
         with torch.inference_mode():
-            model(x)
-        sync()
+            self.model(self.x)
+        self.sync()
 
-    infer_ms, infer_runs = median_ms(infer, args.runs, args.warmup)
-    model.train()
-    opt = adamw(model, args.lr)
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = dice_ce_loss(y, model(x))
+    def step(self):
+        self.model.train()
+        self.opt.zero_grad(set_to_none=True)
+        loss = dice_ce_loss(self.y, self.model(self.x))
         loss.backward()
-        opt.step()
-        sync()
+        self.opt.step()
+        self.sync()
 
-    train_ms, train_runs = median_ms(step, args.runs, args.warmup)
+
+def time_cell(size, batch, args):
+    cell = Cell(size, batch, args)
+    infer_ms, infer_runs = median_ms(cell.infer, args.runs, args.warmup)
+    train_ms, train_runs = median_ms(cell.step, args.runs, args.warmup)
     return {
         'size': size,
         'batch': batch,
@@ -200,6 +205,27 @@ def time_cell(size, batch, args):
         'infer_runs_ms': infer_runs,
         'train_runs_ms': train_runs,
     }
+
+
+def serve(args):
+    """Answers one JSON line per request line `{"op": "infer" | "train", "size", "batch"}` with `{"ms"}`: one timed
+    run, after `--warmup` untimed ones the first time a cell and op are asked for. bench/run.mjs interleaves these
+    with its own runs, so that the machine's load hits both alike."""
+    cells = {}
+    warm = set()
+    for line in sys.stdin:
+        request = json.loads(line)
+        key = (request['size'], request['batch'])
+        if key not in cells:
+            cells[key] = Cell(request['size'], request['batch'], args)
+        fn = cells[key].infer if request['op'] == 'infer' else cells[key].step
+        if (key, request['op']) not in warm:
+            for _ in range(args.warmup):
+                fn()
+            warm.add((key, request['op']))
+        t = time.perf_counter()
+        fn()
+        print(json.dumps({'ms': (time.perf_counter() - t) * 1000}), flush=True)
 
 
 def blas_threads(n):
@@ -293,6 +319,7 @@ def main():
     p.add_argument('--peak', action='store_true')
     p.add_argument('--check')
     p.add_argument('--device', default='cpu', help="torch device of the timed cells, e.g. 'cuda'")
+    p.add_argument('--serve', action='store_true', help='after the report, time single runs asked for on stdin')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     blas_threads(args.threads)
@@ -318,7 +345,9 @@ def main():
         torch.set_num_threads(args.threads)
         blas_threads(args.threads)
     json.dump(out, sys.stdout)
-    print()
+    print(flush=True)
+    if args.serve:
+        serve(args)
 
 
 if __name__ == '__main__':

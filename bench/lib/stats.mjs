@@ -26,3 +26,12 @@ export function gflops(flops, ms) {
   if (flops == null || ms == null || !(ms > 0)) return null;
   return flops / ms / 1e6;
 }
+
+/** How far runs spread around their median: (max − min) / median; null for fewer than 2 runs. */
+export function spread(xs) {
+  if (xs.length < 2) return null;
+  return (Math.max(...xs) - Math.min(...xs)) / median(xs);
+}
+
+/** A cell's runs spread more than this, and its ratio is flagged as noisy. */
+export const NOISY_SPREAD = 0.2;

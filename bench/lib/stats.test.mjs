@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gflops, median, ratio, round } from './stats.mjs';
+import { gflops, median, ratio, round, spread } from './stats.mjs';
 
 describe('stats', () => {
   it('median of odd and even lengths, unsorted input left as is', () => {
@@ -19,5 +19,10 @@ describe('stats', () => {
     expect(round(null)).toBeNull();
     expect(gflops(2e9, 1000)).toBe(2); // 2 GFLOP in 1 s
     expect(gflops(null, 10)).toBeNull();
+  });
+
+  it('spread is (max − min) / median, null for fewer than 2 runs', () => {
+    expect(spread([90, 100, 120])).toBeCloseTo(0.3);
+    expect(spread([100])).toBeNull();
   });
 });
