@@ -27,7 +27,6 @@ const run = promisify(execFile);
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const args = parseBenchArgs(process.argv.slice(2));
 const say = (line) => process.stderr.write(`${line}\n`);
-const MB = 1024 * 1024;
 
 if (args.cohort) {
   // studies per minute: the direct loop against queue workers (bench/cohort.mjs)
@@ -145,7 +144,7 @@ function pairedPaths(op, size, batch) {
   });
   return {
     ort: { path: 'onnxruntime-node', threads: args.threads, default: true, ...side(a) },
-    pytorch: b && b.runs.length ? { ...side(b), threads: torch.threads } : null,
+    pytorch: b?.runs.length ? { ...side(b), threads: torch.threads } : null,
   };
 }
 
