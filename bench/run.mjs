@@ -10,7 +10,7 @@
 // tensors, RSS).
 //
 //   npm run bench [-- --json] [--quick] [--memory] [--profile] [--no-pytorch] [--runs N] [--warmup N] [--threads N]
-//                 [--replicas N] [--memory-steps N] [--cohort]
+//                 [--replicas N] [--memory-steps N] [--cohort] [--browser]
 // Progress goes to stderr; stdout has the report (or, with --json, one JSON array of cell records).
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +27,14 @@ const run = promisify(execFile);
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 const args = parseBenchArgs(process.argv.slice(2));
 const say = (line) => process.stderr.write(`${line}\n`);
+
+if (args.browser) {
+  // the pipeline per slice in Chromium (wasm, WebGPU on SwiftShader) against onnxruntime-node (bench/browser.mjs)
+  const { benchBrowser, browserReport } = await import('./browser.mjs');
+  const result = await benchBrowser({ runs: args.runs, threads: args.threads, say });
+  process.stdout.write(browserReport(result, args.json));
+  process.exit(result.error ? 1 : 0);
+}
 
 if (args.cohort) {
   // studies per minute: the direct loop against queue workers (bench/cohort.mjs)

@@ -15,7 +15,7 @@ export const QUICK_CELLS = [
 
 /**
  * Parses the bench's arguments (`process.argv.slice(2)`): `--json`, `--quick`, `--memory`, `--profile`, `--no-pytorch`,
- * `--cohort`,
+ * `--cohort`, `--browser`,
  * `--runs N`, `--warmup N`, `--replicas N`, `--threads N`, `--memory-steps N`. Throws on unknown options and on
  * counts that are not positive integers (zero allowed for `--warmup`).
  */
@@ -35,6 +35,7 @@ export function parseBenchArgs(argv) {
       threads: { type: 'string' },
       'memory-steps': { type: 'string' },
       cohort: { type: 'boolean', default: false },
+      browser: { type: 'boolean', default: false },
     },
   });
   const count = (name, fallback, min = 1) => {
@@ -51,6 +52,7 @@ export function parseBenchArgs(argv) {
     quick,
     memory: values.memory,
     cohort: values.cohort,
+    browser: values.browser,
     profile: values.profile,
     pytorch: !values['no-pytorch'],
     runs: count('runs', quick ? 1 : 3),
