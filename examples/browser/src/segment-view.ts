@@ -1,14 +1,10 @@
 import { type Box, dice } from '@myoseg/core';
 import { byId, download, setFacts } from './dom';
 import { maskFile, maskFileName } from './mask-file';
-import { COLORS } from './overlay';
-import { drawOverlay } from './overlay-canvas';
+import { frameStack } from './nifti-slice';
 import { MODEL_SOURCE, type Report, type Session } from './session';
 import { addSliceControls } from './slice-controls';
-import { autoWindow, toGrey } from './window-level';
-
-/** CSS pixels of the slice's larger side (a 512-pixel slice is shown pixel for pixel). */
-const DISPLAY_SIZE = 512;
+import { StackViewer } from './stack-viewer';
 
 const boxText = (b: Box | null) => (b ? `y ${b.y0}–${b.y1}, x ${b.x0}–${b.x1}` : '—');
 
@@ -25,7 +21,7 @@ function progressText(p: NonNullable<Session['progress']>): string {
  */
 export function setupSegmentView(session: Session, report: Report): void {
   const panel = byId('view-segment', HTMLElement);
-  const canvas = byId('segment-canvas', HTMLCanvasElement);
+  const viewer = new StackViewer(byId('segment-canvas', HTMLCanvasElement));
   const facts = byId('segment-result', HTMLDListElement);
   const save = byId('download-mask', HTMLButtonElement);
   const progressBar = byId('segment-progress', HTMLProgressElement);
@@ -50,16 +46,19 @@ export function setupSegmentView(session: Session, report: Report): void {
     }
     const { image, spacing } = current;
     const shape: [number, number] = [image.shape[0], image.shape[1]];
-    const full = { y0: 0, x0: 0, y1: shape[0], x1: shape[1] };
-    const grey = toGrey(image.data, autoWindow(image.data));
+    const path = session.image!.path;
+    const stack = {
+      key: `${path}#${session.frame}`,
+      ...frameStack(session.image!.nifti, session.frame, path),
+    };
     const rows: [string, string][] = [
       [
         'Image',
         `${session.image!.path} (${shape[0]}×${shape[1]} px, ${spacing.map((s) => s.toFixed(2)).join(' × ')} mm)`,
       ],
     ];
-    drawOverlay(canvas, grey, [], shape, full, DISPLAY_SIZE);
     if (!session.model) {
+      await viewer.show(stack, null, session.slice);
       setFacts(facts, [
         ...rows,
         ['Model', 'none yet: pick a model folder, or open the page with ?model=<url>/'],
@@ -68,19 +67,13 @@ export function setupSegmentView(session: Session, report: Report): void {
     }
     facts.setAttribute('aria-busy', 'true');
     try {
+      await viewer.show(stack, undefined, session.slice);
       const frame = await session.frameSegmentation();
       const result = frame.slices[session.slice];
       const truth = session.maskSources().find((s) => s.id !== MODEL_SOURCE);
       const truthMask = truth ? await truth.mask() : null;
       if (mine !== drawing) return;
-      drawOverlay(
-        canvas,
-        grey,
-        [{ mask: result.mask.data, color: COLORS.model, opacity: 0.5 }],
-        shape,
-        full,
-        DISPLAY_SIZE,
-      );
+      await viewer.show(stack, frame.mask, session.slice);
       const pixels = result.mask.data.reduce((a, b) => a + b, 0);
       const t = result.timings;
       rows.push(

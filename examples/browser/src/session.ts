@@ -52,8 +52,10 @@ export interface SliceResult extends SliceFacts {
   mask: Mask;
 }
 
-/** The model's results on one frame of an image: one per slice. */
-interface FrameResult {
+/** The model's results on one frame of an image: the frame's mask and one result per slice. */
+export interface FrameResult {
+  /** The `[D, H, W]` 0/1 mask (each slice's `mask` views its plane). */
+  mask: Mask;
   slices: SliceResult[];
   /** Wall time of the frame in the worker, ms. */
   ms: number;
@@ -240,6 +242,7 @@ export class Session extends EventTarget {
         .segment(stack.data, stack.shape, stack.spacing, stack.affine, progress)
         .then(({ mask, slices, ms }) => ({
           ms,
+          mask: ndarray(mask, stack.shape),
           slices: slices.map((facts, z) => ({
             ...facts,
             mask: ndarray(mask.subarray(z * h * w, (z + 1) * h * w), [h, w]),
