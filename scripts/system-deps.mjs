@@ -11,7 +11,7 @@ import { relative, resolve } from 'node:path';
 
 /** Each suite's Debian packages. A new need is one line here, and the suite's test script calling this file. */
 const SUITES = {
-  'browser-e2e': ['chromium'], // examples/browser: playwright-core drives Debian's Chromium
+  'browser-e2e': ['chromium', 'libvulkan1'], // examples/browser: playwright-core drives Debian's Chromium (WebGPU on SwiftShader: Vulkan)
   notebook: ['jupyter-nbconvert', 'jupyter-client', 'python3-ipykernel'], // examples/notebook: nbconvert + tslab
   queue: ['redis-server'], // packages/node/src/queue: the tests start their own Redis on a loopback port
   webgpu: ['chromium', 'libvulkan1'], // packages/node/src/onnx/webgpu.test.ts: onnxruntime's WebGPU on SwiftShader Vulkan
