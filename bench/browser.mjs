@@ -14,13 +14,12 @@ import { synthesizePatient, writeNifti } from '@myoseg/datasets';
 import { loadPipelineFolder } from '@myoseg/node';
 import { pretrainedModelDir } from '@myoseg/pretrained/node';
 import ndarray from 'ndarray';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../examples/browser/test/chromium.mjs';
 import { serve } from '../examples/browser/test/static-server.mjs';
 import { formatTable } from './lib/report.mjs';
 import { median, ratio, round } from './lib/stats.mjs';
 
 const EXAMPLE = fileURLToPath(new URL('../examples/browser/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The browser runs: a name and the page's query. */
 const CONFIGS = [
@@ -121,18 +120,7 @@ export async function benchBrowser({ runs, threads = availableParallelism(), say
   const cineFile = join(work, 'bench-cine.nii.gz');
   await writeFile(cineFile, bytes);
   const server = await serve({ '/': join(EXAMPLE, 'dist'), '/model/': pretrainedModelDir() });
-  const context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--enable-unsafe-webgpu',
-      '--enable-features=Vulkan',
-      '--use-vulkan=swiftshader',
-      '--use-webgpu-adapter=swiftshader',
-    ],
-  });
+  const context = await launchChromium(join(work, 'profile'));
   const node = [];
   const records = [];
   try {

@@ -12,11 +12,10 @@ import { dice, MYOCARDIUM_LABELS, selectLabels } from '@myoseg/core';
 import { readNifti } from '@myoseg/datasets';
 import { loadPipelineFolder } from '@myoseg/node';
 import ndarray from 'ndarray';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from './chromium.mjs';
 import { makeFixtures } from './fixtures.mjs';
 import { serve } from './static-server.mjs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 /** Where screenshots go (kept after the run). */
 const SHOTS = process.env.MYOSEG_E2E_SHOTS ?? join(tmpdir(), 'myoseg-browser-e2e');
@@ -193,20 +192,7 @@ async function run(work) {
   const reference = await nodeMask(fx.model, fx.image);
   step(`onnxruntime-node: ${reference.data.reduce((a, b) => a + b, 0)} myocardium voxels in the ED stack`);
   const server = await serve({ '/': DIST, '/fixtures/': work });
-  const context = await chromium.launchPersistentContext(join(work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--no-first-run',
-      // WebGPU on SwiftShader (Vulkan on the CPU): a WebGPU adapter without a GPU
-      '--enable-unsafe-webgpu',
-      '--enable-features=Vulkan',
-      '--use-vulkan=swiftshader',
-      '--use-webgpu-adapter=swiftshader',
-    ],
+  const context = await launchChromium(join(work, 'profile'), {
     acceptDownloads: true,
     viewport: { width: 1500, height: 1300 },
   });
