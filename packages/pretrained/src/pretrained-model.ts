@@ -2,8 +2,8 @@ import type { PretrainedModelInfo } from './pretrained-info';
 
 /** The shipped model (written by `npm run train:pretrained`; do not edit by hand). */
 export const PRETRAINED_MODEL: PretrainedModelInfo = {
-  version: '0.2.0',
-  manifestSha256: 'dd75f5a2519961f485bd0819299bd72759aaf063496e621813d95548d6954bdf',
+  version: '0.3.0',
+  manifestSha256: 'f3f5133d36bfc6761a1fed3486b3ea6457d619fe507c55bb531e2d2b9cb5353d',
   preset: 'standard',
-  trainingData: 'synthesizeAcdc: 640 patients, appearance varied, seed 2026; all slices',
+  trainingData: 'synthesizeAcdc: 960 patients, appearance varied, seed 2026; all slices',
 };

@@ -72,12 +72,13 @@ export const QUICK_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePres
 /**
  * The preset of `@myoseg/pretrained`: trained to hold up on hearts and images it has never seen rather than to
  * reproduce the paper. `quick`'s networks (ResNet-18 U-Nets at ⅛ width, localizer 96×96, segmenter 60×60) with
- * few epochs (localizer 1 frozen + 2, segmenter 1 frozen + 4), made to be trained on a large cohort of the
+ * few epochs (localizer 1 frozen + 3, segmenter 1 frozen + 4), made to be trained on a large cohort of the
  * twin's `varied` appearance (hundreds of patients) on all slices (`--no-filters`), so that the localizer learns
- * that apical and basal slices may hold no myocardium. Rotation ±15°, no flips (they swap the ventricles).
+ * that apical and basal slices may hold no myocardium. Rotation ±15°, no flips (they swap the ventricles), no
+ * zoomed copies (the cohort's own fields of view, from a cardiac crop to the whole chest, give the scales).
  * Refinement passes and the largest component as in `quick`. Variety comes from the data: measured on 2 CPU cores
- * within the same hour, more patients with fewer epochs beat wider networks, a larger localizer and heavy
- * augmentation on held-out and unseen-appearance cohorts (docs/decisions/0008-standard-preset.md).
+ * within the same hour, more patients with fewer epochs beat wider networks, a larger localizer, heavy
+ * augmentation and zoomed copies on held-out and unseen-appearance cohorts (docs/decisions/0008-standard-preset.md).
  */
 export const STANDARD_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePreset>({
   name: 'standard',
@@ -88,7 +89,7 @@ export const STANDARD_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelineP
   channels: 1,
   normalization: 'per-image',
   frozenEpochs: 1,
-  epochs: 2,
+  epochs: 3,
   batchSize: 16,
   baseLr: 3e-3,
   lrFindIterations: 30,
@@ -96,7 +97,7 @@ export const STANDARD_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelineP
   frame: PAPER_FRAME,
   cropJitter: 0.3,
   jitterCopies: 1,
-  zoomCopies: 2,
+  zoomCopies: 0,
   balanceBaselines: true,
   largestComponent: true,
   refinePasses: 2,
