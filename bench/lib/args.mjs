@@ -16,7 +16,7 @@ export const QUICK_CELLS = [
 /**
  * Parses the bench's arguments (`process.argv.slice(2)`): `--json`, `--quick`, `--memory`, `--profile`, `--no-pytorch`,
  * `--cohort`, `--browser`,
- * `--runs N`, `--warmup N`, `--replicas N`, `--threads N`, `--memory-steps N`. Throws on unknown options and on
+ * `--runs N`, `--warmup N` (default 2: onnxruntime's first timed run after one warm-up was still 1.2–1.8× slower), `--replicas N`, `--threads N`, `--memory-steps N`. Throws on unknown options and on
  * counts that are not positive integers (zero allowed for `--warmup`).
  */
 export function parseBenchArgs(argv) {
@@ -56,7 +56,7 @@ export function parseBenchArgs(argv) {
     profile: values.profile,
     pytorch: !values['no-pytorch'],
     runs: count('runs', quick ? 1 : 3),
-    warmup: count('warmup', quick ? 0 : 1, 0),
+    warmup: count('warmup', quick ? 0 : 2, 0),
     threads: count('threads', availableParallelism()),
     replicas: count('replicas', availableParallelism()),
     memorySteps: count('memory-steps', quick ? 3 : 100),

@@ -11,7 +11,7 @@ describe('parseBenchArgs', () => {
       profile: false,
       pytorch: true,
       runs: 3,
-      warmup: 1,
+      warmup: 2,
     });
     expect(a.cells).toEqual(FULL_CELLS);
     expect(a.memoryCell).toEqual([256, 4]);
