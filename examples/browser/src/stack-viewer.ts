@@ -34,6 +34,8 @@ export class StackViewer {
   readonly #attached: Promise<unknown>;
   #stackKey = '';
   #mask: Mask | null = null;
+  /** The slice drawn last (-1: none yet); a call that changes nothing draws nothing. */
+  #slice = -1;
   /** Calls of {@link StackViewer.show} run one after the other, so a volume is never loaded twice at once. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -67,6 +69,8 @@ export class StackViewer {
   async #show(stack: ViewerStack, mask: Mask | null | undefined, k: number): Promise<void> {
     await this.#attached;
     const nv = this.#nv;
+    const sameMask = mask === undefined || mask === this.#mask;
+    if (stack.key === this.#stackKey && sameMask && k === this.#slice) return;
     if (stack.key !== this.#stackKey) {
       for (const v of [...nv.volumes]) nv.removeVolume(v);
       const image = await NVImage.loadFromFile({
@@ -111,5 +115,6 @@ export class StackViewer {
     );
     nv.scene.crosshairPos = nv.mm2frac(world as [number, number, number]);
     nv.drawScene();
+    this.#slice = k;
   }
 }

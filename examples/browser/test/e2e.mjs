@@ -96,15 +96,19 @@ async function downloadOf(page, selector, dir) {
 }
 
 /**
- * Runs in the page before its scripts: a 10 ms timer on the main thread, and the times the Segment view's progress
- * bar shows and hides (the worker segmenting a frame), so that the test can measure the longest gap between ticks
- * while the pipeline runs.
+ * Runs in the page before its scripts: a 10 ms timer on the main thread, the main thread's long tasks (the Long
+ * Tasks API: every task over 50 ms), and the times the Segment view's progress bar shows and hides (the worker
+ * segmenting a frame), so that the test can measure the main thread while the pipeline runs.
  */
 function watchMainThread() {
   const ticks = [];
   const running = [];
+  const longTasks = [];
   setInterval(() => ticks.push(performance.now()), 10);
-  window.__mainThread = { ticks, running };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longTasks.push({ start: e.startTime, ms: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  window.__mainThread = { ticks, running, longTasks };
   new MutationObserver(() => {
     const bar = document.querySelector('#segment-progress');
     const state = bar && !bar.hidden;
@@ -112,18 +116,44 @@ function watchMainThread() {
   }).observe(document, { attributes: true, subtree: true, attributeFilter: ['hidden'] });
 }
 
-/** The longest gap (ms) between main-thread ticks while the worker segmented the first frame, and how long it ran. */
-const mainThreadGap = (page) =>
+/**
+ * While the worker segmented the first frame (from the task that posted the stack to the one that took the result):
+ * the longest main-thread task (ms; 0 when none took over 50 ms), the longest gap between the timer's ticks (ms),
+ * and how long the worker ran.
+ */
+const mainThread = (page) =>
   page.evaluate(() => {
-    const { ticks, running } = window.__mainThread;
+    const { ticks, running, longTasks } = window.__mainThread;
     const start = running.find((b) => b.state)?.at;
     const end = running.find((b) => !b.state && b.at > start)?.at;
     const inside = ticks.filter((t) => t >= start && t <= end);
     const times = [start, ...inside, end];
     let gap = 0;
     for (let i = 1; i < times.length; i++) gap = Math.max(gap, times[i] - times[i - 1]);
-    return { gap, busyMs: end - start, ticks: inside.length };
+    // the tasks that ran while the worker did: not the one that posted the stack (it shows the bar), nor the one
+    // that takes the result (it hides the bar, then draws the overlay)
+    const tasks = longTasks.filter((t) => t.start >= start && t.start + t.ms <= end);
+    return {
+      longestTask: Math.max(0, ...tasks.map((t) => t.ms)),
+      gap,
+      busyMs: end - start,
+      ticks: inside.length,
+    };
   });
+
+/**
+ * Checks that the page stayed responsive while the worker ran: no main-thread task of 100 ms or more (the Long
+ * Tasks API: the page's own work). The timer's longest gap is reported beside it, not asserted: on a 2-core CI
+ * host running other suites at once it measures the OS scheduler more than the page (alone here: 25–82 ms).
+ */
+function expectResponsive(m, what) {
+  assert.ok(m.ticks > 0, `${what}: the main thread ticked while the worker ran`);
+  assert.ok(
+    m.longestTask < 100,
+    `${what}: a main-thread task took ${m.longestTask.toFixed(0)} ms while the worker segmented (${m.busyMs.toFixed(0)} ms)`,
+  );
+  return `longest main-thread task ${m.longestTask.toFixed(0)} ms, longest timer gap ${m.gap.toFixed(0)} ms`;
+}
 
 /** A page that fails the test on any uncaught error or console error. */
 async function openPage(context, url, errors) {
@@ -211,14 +241,10 @@ async function run(work) {
     await waitIdle(page);
     const k = Number(await page.inputValue('#segment-slice'));
     const shown = await facts(page, 'segment-result');
-    const responsive = await mainThreadGap(page);
-    assert.ok(responsive.ticks > 0, 'the main thread ticked while the worker ran');
-    assert.ok(
-      responsive.gap < 100,
-      `the main thread stalled ${responsive.gap.toFixed(0)} ms while segmenting (${responsive.busyMs.toFixed(0)} ms)`,
-    );
+    const onGpuMain = await mainThread(page);
+    const responsive = expectResponsive(onGpuMain, 'webgpu');
     step(
-      `segmented the stack on webgpu in ${responsive.busyMs.toFixed(0)} ms; longest main-thread gap ${responsive.gap.toFixed(0)} ms; slice k = ${k}: ${shown.Myocardium}`,
+      `segmented the stack on webgpu in ${onGpuMain.busyMs.toFixed(0)} ms (${responsive}); slice k = ${k}: ${shown.Myocardium}`,
     );
 
     const saved = await downloadOf(page, '#download-mask', work);
@@ -328,8 +354,7 @@ async function run(work) {
     await wasm.waitForSelector('#segment-result dt:text-matches("^Dice vs")', { timeout: 60_000 });
     await waitIdle(wasm);
     assert.deepEqual(await wasm.$$eval('#segment-frame option', (o) => o.map((x) => x.value)), ['0', '1']);
-    const wasmGap = await mainThreadGap(wasm);
-    assert.ok(wasmGap.gap < 100, `the main thread stalled ${wasmGap.gap.toFixed(0)} ms on wasm`);
+    const wasmResponsive = expectResponsive(await mainThread(wasm), 'wasm');
     const cineMask = readNifti((await downloadOf(wasm, '#download-mask', work)).bytes);
     const lowestWasm = expectSameAsNode(cineMask, reference, 'wasm');
     await wasm.selectOption('#segment-frame', '1');
@@ -341,7 +366,7 @@ async function run(work) {
       'ED labels stay off ES',
     );
     step(
-      `${onWasm.summary} + model URL + 4D cine: frame 0 equals onnxruntime-node's (lowest Dice ${lowestWasm.toFixed(4)}); longest main-thread gap ${wasmGap.gap.toFixed(0)} ms`,
+      `${onWasm.summary} + model URL + 4D cine: frame 0 equals onnxruntime-node's (lowest Dice ${lowestWasm.toFixed(4)}); ${wasmResponsive}`,
     );
     await wasm.close();
 
