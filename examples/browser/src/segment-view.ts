@@ -4,7 +4,7 @@ import { maskFile, maskFileName } from './mask-file';
 import { frameStack } from './nifti-slice';
 import { MODEL_SOURCE, type Report, type Session } from './session';
 import { addSliceControls } from './slice-controls';
-import { StackViewer } from './stack-viewer';
+import { StackViewer, type ViewerStack } from './stack-viewer';
 
 const boxText = (b: Box | null) => (b ? `y ${b.y0}–${b.y1}, x ${b.x0}–${b.x1}` : '—');
 
@@ -34,6 +34,18 @@ export function setupSegmentView(session: Session, report: Report): void {
   });
   addSliceControls(byId('segment-slice-controls', HTMLDivElement), session, 'segment');
   let drawing = 0;
+  // the frame on screen, copied once per frame (a slider move reuses it); the key names the image object, so a
+  // file dropped again under the same path is a new stack
+  const imageIds = new WeakMap<object, number>();
+  let nextId = 0;
+  let shown: ViewerStack | null = null;
+  const shownStack = (): ViewerStack => {
+    const image = session.image!;
+    if (!imageIds.has(image)) imageIds.set(image, nextId++);
+    const key = `${image.path}#${imageIds.get(image)}#${session.frame}`;
+    if (shown?.key !== key) shown = { key, ...frameStack(image.nifti, session.frame, image.path) };
+    return shown;
+  };
 
   const render = async () => {
     const mine = ++drawing;
@@ -46,11 +58,7 @@ export function setupSegmentView(session: Session, report: Report): void {
     }
     const { image, spacing } = current;
     const shape: [number, number] = [image.shape[0], image.shape[1]];
-    const path = session.image!.path;
-    const stack = {
-      key: `${path}#${session.frame}`,
-      ...frameStack(session.image!.nifti, session.frame, path),
-    };
+    const stack = shownStack();
     const rows: [string, string][] = [
       [
         'Image',
