@@ -3,7 +3,6 @@
 // Uses the built packages (npm run bench builds them first).
 import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { synthesizePatient } from '@myoseg/datasets';
 import { buildUNet, countParams, MyocardiumPipeline, tfStage } from '@myoseg/models';
 import { exportOnnx } from '@myoseg/models/onnx';
 import {
@@ -26,6 +25,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import ndarray from 'ndarray';
 import { convFlops, modelConvs, TRAIN_FLOPS_FACTOR } from './lib/flops.mjs';
 import { median } from './lib/stats.mjs';
+import { benchStudy, time } from './lib/study.mjs';
 
 const spec = JSON.parse(process.argv[2]);
 const CHANNELS = 3;
@@ -46,29 +46,6 @@ function batchOf(size, batch) {
     );
     return { x, y: tf.cast(tf.oneHot(labels, CLASSES), 'float32') };
   });
-}
-
-/** The pretrained-study bench's input: one 10-slice 256² short-axis stack of a twin patient the model never saw. */
-function benchStudy() {
-  const patient = synthesizePatient(0, {
-    patients: 1,
-    seed: 31,
-    params: { sliceCount: [10, 10], imageSizes: [[256, 256]] },
-  });
-  const { image } = patient.frames.ED;
-  return { volume: ndarray(Float32Array.from(image.data), image.shape), spacing: patient.spacing };
-}
-
-/** Runs `fn` `warmup` times, then `runs` times timed; returns the median and every run, in ms. */
-async function time(fn, { runs, warmup }) {
-  for (let i = 0; i < warmup; i++) await fn();
-  const all = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    all.push(performance.now() - t0);
-  }
-  return { ms: median(all), runs: all };
 }
 
 /**

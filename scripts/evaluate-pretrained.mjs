@@ -6,43 +6,11 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { synthesizeAcdc } from '@myoseg/datasets/node';
+import { COHORTS } from './pretrained-cohorts.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const work = join(root, '.pretrained-work');
 const cli = join(root, 'packages/node/dist/cli.js');
-
-/**
- * The cohorts, none of them seen in training (which drew 80 'varied' patients with seed 2026). `unseen look` is a
- * fixed setting outside the training recipe: myocardium brighter than blood (a T1-weighted-like contrast), stronger
- * noise, bias and blur, larger hearts turned further.
- */
-export const COHORTS = [
-  { name: 'twin, standard look', patients: 20, seed: 7001, params: { appearance: 'standard' } },
-  { name: 'twin, varied look (unseen seed)', patients: 20, seed: 7002, params: { appearance: 'varied' } },
-  {
-    name: 'unseen look',
-    patients: 20,
-    seed: 7003,
-    params: {
-      appearance: 'standard',
-      intensities: {
-        air: 4,
-        lung: 20,
-        blood: 300,
-        myocardium: 420,
-        fat: 900,
-        muscle: 350,
-        liver: 500,
-        softTissue: 450,
-      },
-      noise: [0.06, 0.1],
-      biasField: 0.5,
-      blurSigmaPx: [0.8, 1.2],
-      rotationDeg: 60,
-      heartScale: 1.1,
-    },
-  },
-];
 
 const rows = [];
 for (const c of COHORTS) {

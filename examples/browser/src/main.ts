@@ -23,7 +23,7 @@ const asked = runtimeParams(location.search);
 for (const problem of asked.problems) report(problem, true);
 // The pipeline runs in a worker: the page stays responsive while a stack is segmented.
 const worker = new Worker(new URL('./worker/pipeline-worker.ts', import.meta.url), { type: 'module' });
-const session = new Session(report, localStorage, new PipelineClient(worker, asked.runtime, asked.threads));
+const session = new Session(report, localStorage, new PipelineClient(worker, asked));
 const runtimeOutput = byId('runtime', HTMLOutputElement);
 const showRuntime = () => {
   const runtime = session.model?.runtime;

@@ -150,6 +150,7 @@ describe('Session', () => {
         runtime: {
           runtime: 'wasm',
           executionProviders: ['wasm'],
+          precision: 'float32' as const,
           detail: 'one thread',
           skipped: [],
           summary: 'wasm (one thread)',

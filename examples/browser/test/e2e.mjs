@@ -265,7 +265,7 @@ async function run(work) {
     const areas = Array.from({ length: maskVolume.shape[0] }, (_, z) =>
       sliceOf(maskVolume, z).data.reduce((a, b) => a + b, 0),
     );
-    const empty = areas.findIndex((a) => a === 0);
+    const empty = areas.indexOf(0);
     const other = areas.findIndex((a, z) => z !== k && a > 0.5 * pixels);
     const redK = await redOnSlice(page, k);
     await writeFile(join(SHOTS, 'segment-canvas.png'), await page.locator('#segment-canvas').screenshot());

@@ -20,6 +20,7 @@ function fakeWorker(answer: (r: WorkerRequest) => WorkerReply[]) {
 const runtime = {
   runtime: 'wasm' as const,
   executionProviders: ['wasm'],
+  precision: 'float32' as const,
   detail: 'one thread',
   skipped: [],
   summary: 'wasm (one thread)',
@@ -36,9 +37,15 @@ describe('PipelineClient', () => {
             { type: 'segmented', id: r.id, mask: new Uint8Array(8), slices: [], ms: 3 },
           ],
     );
-    const client = new PipelineClient(worker, 'webgpu', 2);
+    const client = new PipelineClient(worker, { runtime: 'webgpu', threads: 2 });
     expect(await client.load({ url: 'https://x/m/' }, 'm')).toEqual({ where: 'm', model: 'tiny', runtime });
-    expect(sent[0].request).toMatchObject({ type: 'load', runtime: 'webgpu', threads: 2, where: 'm' });
+    expect(sent[0].request).toMatchObject({
+      type: 'load',
+      runtime: 'webgpu',
+      threads: 2,
+      precision: 'float32',
+      where: 'm',
+    });
     const data = new Float32Array(8).fill(1);
     const progress: string[] = [];
     const reply = await client.segment(data, [2, 2, 2], [8, 1, 1], [], (p) =>

@@ -1,4 +1,4 @@
-import type { OnnxRuntimeReport, OnnxRuntimeRequest } from '@myoseg/models/onnx';
+import type { OnnxPrecisionRequest, OnnxRuntimeReport, OnnxRuntimeRequest } from '@myoseg/models/onnx';
 import type {
   LoadRequest,
   ModelSource,
@@ -28,26 +28,33 @@ type Pending = {
   progress?: (p: Progress) => void;
 };
 
+/** How {@link PipelineClient} loads models. */
+export interface PipelineClientOptions {
+  /** `'auto'` (default: WebGPU where there is an adapter, else wasm), `'webgpu'` or `'wasm'`. */
+  runtime?: OnnxRuntimeRequest;
+  /** wasm threads; 0 (default) lets onnxruntime-web choose (1 unless the page is cross-origin isolated). */
+  threads?: number;
+  /** `'float32'` (default), `'auto'` or `'float16'` (float16 only on WebGPU with `shader-f16`). */
+  precision?: OnnxPrecisionRequest;
+}
+
 /**
  * The page's side of the pipeline worker: loads a model and segments stacks there, so the main thread only posts
  * the voxels and draws the masks that come back. Requests run in the worker one at a time, in order.
  */
 export class PipelineClient {
   readonly #worker: Worker;
-  readonly #runtime: OnnxRuntimeRequest;
-  readonly #threads: number;
+  readonly #options: Required<PipelineClientOptions>;
   readonly #pending = new Map<number, Pending>();
   #next = 1;
 
   /**
    * @param worker - the pipeline worker (`new Worker(new URL('./pipeline-worker.ts', import.meta.url), …)`).
-   * @param runtime - what models load on: `'auto'` (WebGPU where there is an adapter, else wasm), `'webgpu'`, `'wasm'`.
-   * @param threads - wasm threads; 0 lets onnxruntime-web choose (1 unless the page is cross-origin isolated).
+   * @param options - the runtime, threads and precision models load with.
    */
-  constructor(worker: Worker, runtime: OnnxRuntimeRequest = 'auto', threads = 0) {
+  constructor(worker: Worker, options: PipelineClientOptions = {}) {
     this.#worker = worker;
-    this.#runtime = runtime;
-    this.#threads = threads;
+    this.#options = { runtime: 'auto', threads: 0, precision: 'float32', ...options };
     worker.addEventListener('message', (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
       const pending = this.#pending.get(reply.id);
@@ -89,8 +96,7 @@ export class PipelineClient {
       type: 'load',
       source,
       where,
-      runtime: this.#runtime,
-      threads: this.#threads,
+      ...this.#options,
     });
     return { where, model: reply.model, runtime: reply.runtime };
   }

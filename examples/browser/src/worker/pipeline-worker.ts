@@ -27,6 +27,7 @@ async function load(request: LoadRequest): Promise<void> {
   const loaded = await loadOnnxPipelineFiles(read, {
     ort: ort as unknown as OnnxRuntimeModule,
     runtime: request.runtime,
+    precision: request.precision,
     where: request.where,
   });
   await model?.dispose();

@@ -1,5 +1,5 @@
 import type { Box } from '@myoseg/core';
-import type { OnnxRuntimeReport, OnnxRuntimeRequest } from '@myoseg/models/onnx';
+import type { OnnxPrecisionRequest, OnnxRuntimeReport, OnnxRuntimeRequest } from '@myoseg/models/onnx';
 
 // The messages between the page and the pipeline worker. Each request carries an `id`; the worker answers it with
 // one final reply (`loaded`, `segmented` or `failed`) of the same id, after any number of `progress` replies.
@@ -18,6 +18,8 @@ export interface LoadRequest {
   runtime: OnnxRuntimeRequest;
   /** wasm threads (0: onnxruntime-web's default, which is 1 unless the page is cross-origin isolated). */
   threads: number;
+  /** `'float32'`, `'auto'` or `'float16'` (float16 only on WebGPU with `shader-f16`). */
+  precision: OnnxPrecisionRequest;
 }
 
 /** Segments one stack `[D, H, W]` (one frame of the image), volume-consistently. */

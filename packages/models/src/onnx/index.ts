@@ -7,6 +7,7 @@ export {
   type TrainingGraphs,
   type TrainingWeight,
 } from './export-training-onnx';
+export { toFloat16Compute } from './float16-compute';
 export { toConvWeight } from './kernel-layout';
 export {
   type LoadOnnxPipelineOptions,
@@ -14,6 +15,7 @@ export {
   type OnnxLoadedPipeline,
   type OnnxRuntimeModule,
 } from './load-onnx-pipeline';
+export { OnnxFormatError } from './onnx-decode';
 export {
   type OnnxSession,
   OnnxStageError,
@@ -23,6 +25,8 @@ export {
 } from './onnx-session';
 export { type OnnxStage, type OnnxStageOptions, onnxStage } from './onnx-stage';
 export {
+  type OnnxPrecision,
+  type OnnxPrecisionRequest,
   type OnnxRuntimeReport,
   type OnnxRuntimeRequest,
   OnnxRuntimeUnavailableError,

@@ -28,8 +28,12 @@ const swiftShader = {
   features: new Set(['shader-f16']),
 };
 
-async function load(environment: RuntimeEnvironment, runtime?: 'auto' | 'webgpu' | 'wasm') {
-  return loadOnnxPipelineFiles(memoryReader(files), { ort, environment, runtime, where: 'mem' });
+async function load(
+  environment: RuntimeEnvironment,
+  runtime?: 'auto' | 'webgpu' | 'wasm',
+  precision?: 'auto' | 'float32' | 'float16',
+) {
+  return loadOnnxPipelineFiles(memoryReader(files), { ort, environment, runtime, precision, where: 'mem' });
 }
 
 describe('loadOnnxPipelineFiles chooses a runtime and says why', () => {
@@ -40,7 +44,7 @@ describe('loadOnnxPipelineFiles chooses a runtime and says why', () => {
       { runtime: 'webgpu', reason: 'no WebGPU here (navigator.gpu is missing)' },
     ]);
     expect(loaded.runtime.summary).toBe(
-      'wasm (one thread (the page is not cross-origin isolated: no SharedArrayBuffer without COOP/COEP headers)); webgpu skipped: no WebGPU here (navigator.gpu is missing)',
+      'wasm (one thread (the page is not cross-origin isolated: no SharedArrayBuffer without COOP/COEP headers); float32); webgpu skipped: no WebGPU here (navigator.gpu is missing)',
     );
     const [map] = await loaded.pipeline.localizer.predict([ndarray(new Float32Array(32 * 32), [32, 32])]);
     expect(map.shape).toEqual([32, 32]);
@@ -71,6 +75,21 @@ describe('loadOnnxPipelineFiles chooses a runtime and says why', () => {
     const wasm = await load({ gpu: gpu(swiftShader) }, 'wasm');
     expect(wasm.runtime.skipped).toEqual([]);
     await wasm.dispose();
+  });
+
+  it("precision 'float16' is only taken on WebGPU with shader-f16; else each runtime says why", async () => {
+    const noF16 = { info: { vendor: 'google', architecture: 'swiftshader' }, features: new Set<string>() };
+    const error = await load({ gpu: gpu(noF16) }, 'auto', 'float16').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OnnxRuntimeUnavailableError);
+    expect((error as Error).message).toMatch(
+      /webgpu: precision 'float16' needs WebGPU with shader-f16 \(google swiftshader, no shader-f16\); wasm: precision 'float16' needs/,
+    );
+    // with shader-f16, 'auto' rewrites the networks for WebGPU; Node's onnxruntime-web has no WebGPU, so wasm runs
+    // the float32 ones, and says so
+    const auto = await load({ gpu: gpu(swiftShader) }, 'auto', 'auto');
+    expect(auto.runtime).toMatchObject({ runtime: 'wasm', precision: 'float32' });
+    expect(auto.runtime.summary).toMatch(/; float32\); webgpu skipped: onnxruntime: /);
+    await auto.dispose();
   });
 
   it("a folder's own fault is not taken for the runtime's: an altered ONNX file is refused", async () => {

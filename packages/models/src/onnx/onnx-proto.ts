@@ -35,7 +35,7 @@ export interface OnnxValueInfo {
   name: string;
   shape?: readonly (number | string)[];
   /** The element type (default float32). */
-  type?: 'float32' | 'int64';
+  type?: 'float32' | 'float16' | 'int64';
 }
 
 /** One `GraphProto`. */
@@ -104,7 +104,10 @@ export function writeValueInfo(w: ProtoWriter, v: OnnxValueInfo): void {
   w.string(1, v.name);
   w.message(2, (type) =>
     type.message(1, (tensor) => {
-      tensor.varint(1, v.type === 'int64' ? DataType.INT64 : DataType.FLOAT);
+      tensor.varint(
+        1,
+        v.type === 'int64' ? DataType.INT64 : v.type === 'float16' ? DataType.FLOAT16 : DataType.FLOAT,
+      );
       const dims = v.shape;
       if (dims === undefined) return;
       tensor.message(2, (shape) => {

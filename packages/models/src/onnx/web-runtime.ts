@@ -6,6 +6,15 @@ export type OnnxWebRuntime = 'webgpu' | 'wasm';
 /** What a caller asks for: one runtime, or `'auto'` (WebGPU where there is an adapter, else wasm). */
 export type OnnxRuntimeRequest = 'auto' | OnnxWebRuntime;
 
+/** The arithmetic the networks run in. */
+export type OnnxPrecision = 'float32' | 'float16';
+
+/**
+ * What a caller asks for: `'auto'` (float16 on WebGPU where the adapter has `shader-f16`, else float32), or one
+ * precision (`'float16'` runs on WebGPU with `shader-f16` only).
+ */
+export type OnnxPrecisionRequest = 'auto' | OnnxPrecision;
+
 /** A runtime that was tried and not used, and why. */
 export interface SkippedRuntime {
   /** The runtime. */
@@ -20,6 +29,8 @@ export interface OnnxRuntimeReport {
   runtime: OnnxWebRuntime;
   /** The execution providers the sessions were created with. */
   executionProviders: readonly string[];
+  /** The arithmetic: float16 only on WebGPU with `shader-f16`. */
+  precision: OnnxPrecision;
   /**
    * What was found about it: the WebGPU adapter (vendor, architecture, whether it has `shader-f16`), or the wasm
    * threads and why there is only one.
@@ -118,5 +129,5 @@ export function wasmDetail(env: RuntimeEnvironment): string {
 /** The report's one line. */
 export function runtimeSummary(report: Omit<OnnxRuntimeReport, 'summary'>): string {
   const skipped = report.skipped.map((s) => `${s.runtime} skipped: ${s.reason}`);
-  return `${report.runtime} (${report.detail})${skipped.length ? `; ${skipped.join('; ')}` : ''}`;
+  return `${report.runtime} (${report.detail}; ${report.precision})${skipped.length ? `; ${skipped.join('; ')}` : ''}`;
 }

@@ -2,11 +2,11 @@ import { ModelFolderError } from '@myoseg/models';
 import { PRETRAINED_MODEL, pretrainedModelDir, verifyPretrainedManifest } from '@myoseg/pretrained/node';
 import { loadPipelineFolder, type PipelineFolder } from '../files/pipeline-folder';
 import type { CliIo } from './io';
-import { runtimeOption } from './runtime-option';
+import { precisionOption, runtimeOption } from './runtime-option';
 
 /**
  * Loads `--model DIR` for inference on `--runtime` (default `auto`: onnxruntime-node when installed and the folder
- * holds `.onnx` files, else tfjs) and says on stderr which runtime runs it and, if not onnxruntime, why. Without
+ * holds `.onnx` files, else tfjs) in `--precision` (default `float32`) and says on stderr which runtime runs it and, if not onnxruntime, why. Without
  * `--model`, the model of `@myoseg/pretrained` (its manifest's digest checked, then every file against it), said so
  * on stderr. A folder whose training stopped early is refused unless `allowIncomplete`.
  *
@@ -15,10 +15,11 @@ import { runtimeOption } from './runtime-option';
 export async function loadModelForInference(
   io: CliIo,
   model: string | undefined,
-  runtime: string | undefined,
+  inference: { runtime?: string; precision?: string },
   options: { allowIncomplete?: boolean } = {},
 ): Promise<PipelineFolder> {
   let dir = model;
+  precisionOption(inference.precision, runtimeOption(inference.runtime)); // bad options fail before any file is read
   if (dir === undefined) {
     dir = pretrainedModelDir();
     await verifyPretrainedManifest(dir);
@@ -26,7 +27,9 @@ export async function loadModelForInference(
       `model: @myoseg/pretrained ${PRETRAINED_MODEL.version} (no --model given; ${PRETRAINED_MODEL.preset} preset, trained on synthetic data only)`,
     );
   }
-  const loaded = await loadPipelineFolder(dir, { runtime: runtimeOption(runtime) });
+  const runtime = runtimeOption(inference.runtime);
+  const precision = precisionOption(inference.precision, runtime);
+  const loaded = await loadPipelineFolder(dir, { runtime, precision });
   if (loaded.manifest.complete === false) {
     if (!options.allowIncomplete) {
       loaded.dispose();

@@ -17,11 +17,11 @@ import { loadModelForInference } from './model-folder';
 export async function scorePretrained(
   io: CliIo,
   volumes: readonly LabeledVolume[],
-  runtime: string | undefined,
+  inference: { runtime?: string; precision?: string },
 ): Promise<VolumeSummary | null> {
   let loaded: Awaited<ReturnType<typeof loadModelForInference>>;
   try {
-    loaded = await loadModelForInference(io, undefined, runtime);
+    loaded = await loadModelForInference(io, undefined, inference);
   } catch (e) {
     io.err(`no comparison with @myoseg/pretrained: ${(e as Error).message}`);
     return null;

@@ -62,6 +62,10 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
       '--runtime <name>',
       'runtime of training (train, demo) and inference (demo, segment, evaluate): auto (onnxruntime-node when installed; for training, when the backend is wasm or cpu), onnxruntime, webgpu (onnxruntime-node on a GPU through WebGPU; Linux: Vulkan) or tfjs',
     )
+    .option(
+      '--precision <name>',
+      'arithmetic of --runtime webgpu: float32 (default), float16, or auto (float16 where the adapter takes it, else float32)',
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
@@ -81,7 +85,8 @@ Examples:
   myoseg report ./myoseg-demo                   re-render a run's report.html
   myoseg doctor                                 which backend is used and how to get a faster one`,
     );
-  const global = () => program.opts<{ backend?: string; json?: boolean; runtime?: string }>();
+  const global = () =>
+    program.opts<{ backend?: string; json?: boolean; runtime?: string; precision?: string }>();
   const run = (fn: () => Promise<number>) => async () => {
     result.code = await fn();
   };

@@ -11,6 +11,7 @@ import ndarray from 'ndarray';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectSameMasks } from '../../test/same-masks';
 import { synthesizeSmallTwin } from '../../test/small-twin';
+import { BackendUnavailableError } from '../errors';
 import { loadPipelineFolder } from '../files/pipeline-folder';
 
 // onnxruntime-node's WebGPU provider (Dawn) over Vulkan. Without a GPU, Chromium's SwiftShader ICD (Debian
@@ -47,9 +48,12 @@ describe.skipIf(!ready && !process.env.CI)('WebGPU on onnxruntime-node (SwiftSha
       [2, rows, columns],
     );
     const cpu = await loadPipelineFolder(pretrainedModelDir(), { runtime: 'onnxruntime' });
-    const gpu = await loadPipelineFolder(pretrainedModelDir(), { runtime: 'webgpu' });
+    const gpu = await loadPipelineFolder(pretrainedModelDir(), { runtime: 'webgpu', precision: 'auto' });
     try {
-      expect(gpu.runtimeNote).toMatch(/WebGPU execution provider/);
+      // SwiftShader has no shader-f16: precision 'auto' falls back to float32 and says why
+      expect(gpu.runtimeNote).toMatch(
+        /WebGPU execution provider \(Dawn\), float32 \(float16 not used: the WebGPU adapter cannot compute in float16 \(no shader-f16\)/,
+      );
       const options = { spacing: image.spacing as [number, number, number] };
       const [a, b] = [
         await cpu.pipeline.segmentVolume(volume, options),
@@ -60,6 +64,18 @@ describe.skipIf(!ready && !process.env.CI)('WebGPU on onnxruntime-node (SwiftSha
       cpu.dispose();
       gpu.dispose();
     }
+  });
+
+  it("precision 'float16' is refused where the adapter has no shader-f16, and off WebGPU", async () => {
+    const e = await loadPipelineFolder(pretrainedModelDir(), {
+      runtime: 'webgpu',
+      precision: 'float16',
+    }).catch((error: unknown) => error);
+    expect(e).toBeInstanceOf(BackendUnavailableError);
+    expect((e as Error).message).toMatch(/--runtime webgpu: the WebGPU adapter cannot compute in float16/);
+    await expect(
+      loadPipelineFolder(pretrainedModelDir(), { runtime: 'onnxruntime', precision: 'float16' }),
+    ).rejects.toThrow(/precision float16 runs on the WebGPU runtime only/);
   });
 
   it('without an adapter, --runtime webgpu is refused with exit 2, saying what it needs', async () => {

@@ -260,6 +260,20 @@ export const commandCases: HostileCase[] = [
     absent: ['out'],
   },
   {
+    name: '--precision half',
+    argv: (c) => ['--precision', 'half', 'segment', c.world.cohort, '--out', join(c.dir, 'out')],
+    exit: 2,
+    stderr: /--precision must be auto, float32, float16; got half/,
+    absent: ['out'],
+  },
+  {
+    name: '--precision float16 off WebGPU',
+    argv: (c) => ['--precision', 'float16', 'segment', c.world.cohort, '--out', join(c.dir, 'out')],
+    exit: 2,
+    stderr: /--precision float16 needs --runtime webgpu/,
+    absent: ['out'],
+  },
+  {
     name: 'an unknown command',
     argv: () => ['segmnet', 'x'],
     exit: 2,

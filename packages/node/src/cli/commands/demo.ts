@@ -36,6 +36,8 @@ export interface DemoOptions {
    * training too when the backend is wasm or cpu), `onnxruntime` or `tfjs`.
    */
   runtime?: string;
+  /** Arithmetic of `--runtime webgpu`: `float32` (default), `float16` or `auto`. */
+  precision?: string;
   /** Training threads: onnxruntime's per operator (default the cores), or wasm workers (see `trainingOption`). */
   threads?: number;
 }
@@ -105,12 +107,12 @@ export async function demoCommand(io: CliIo, options: DemoOptions): Promise<numb
   const pretrained = await scorePretrained(
     io,
     volumes.filter((v) => testIds.has(v.patientId)),
-    options.runtime,
+    options,
   );
 
   // reload what was saved: the folder must work on its own
   t0 = performance.now();
-  const loaded = await loadModelForInference(io, modelDir, options.runtime);
+  const loaded = await loadModelForInference(io, modelDir, options);
   const byIndex = (i: number): SliceSample => filtered.kept[i];
   const testIndices = [...new Set(result.scores.filter((s) => s.run === 0).map((s) => s.index))];
   const tInfer = performance.now();

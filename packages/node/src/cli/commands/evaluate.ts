@@ -37,6 +37,8 @@ export interface EvaluateOptions {
   backend?: string;
   /** Inference runtime: `auto`, `onnxruntime` or `tfjs`. */
   runtime?: string;
+  /** Arithmetic of `--runtime webgpu`: `float32` (default), `float16` or `auto`. */
+  precision?: string;
 }
 
 /**
@@ -114,7 +116,7 @@ export async function evaluateCommand(io: CliIo, options: EvaluateOptions): Prom
   for (const s of cohort.skipped)
     io.err(`skipped ${s.patient}: ${s.reason.startsWith(s.file) ? '' : `${s.file}: `}${s.reason}`);
   await initBackend({ prefer: options.backend as never, env: io.env });
-  const loaded = await loadModelForInference(io, options.model, options.runtime);
+  const loaded = await loadModelForInference(io, options.model, options);
   const slices: EvaluatedSlice[] = [];
   const frames: FrameScore[] = [];
   const nonFinite: { patient: string; voxels: number }[] = [];

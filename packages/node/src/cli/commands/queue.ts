@@ -70,12 +70,13 @@ export async function queueWorkerCommand(
     lockDuration?: number;
     backend?: string;
     runtime?: string;
+    precision?: string;
     stop?: { on(listener: () => void): void; off(listener: () => void): void };
   },
 ): Promise<number> {
   const connection = redisConnection(options.redis);
   await initBackend({ prefer: options.backend as never, env: io.env });
-  const loaded = await loadModelForInference(io, options.model, options.runtime);
+  const loaded = await loadModelForInference(io, options.model, options);
   const worker = await createSegmentationWorker({
     connection,
     pipeline: loaded.pipeline,

@@ -13,7 +13,7 @@ import { INPUT_ERROR_CODES } from '../input-error-codes';
 import type { CliIo } from '../io';
 import { loadModelForInference } from '../model-folder';
 import { ensureOutputFolder } from '../output';
-import { runtimeOption } from '../runtime-option';
+import { precisionOption, runtimeOption } from '../runtime-option';
 import type { FailedInput } from '../segment-inputs';
 
 /** Options of `myoseg segment`. */
@@ -28,6 +28,8 @@ export interface SegmentOptions extends StudyOutputOptions {
   backend?: string;
   /** Inference runtime: `auto` (default), `onnxruntime` or `tfjs`. */
   runtime?: string;
+  /** Arithmetic of `--runtime webgpu`: `float32` (default), `float16` or `auto`. */
+  precision?: string;
   /** A CSV of studies, `path[,name]` per line (see `readStudyList`). */
   list?: string;
   /** Skip studies whose completion record says they are done (`<name>.study.json`, outputs unchanged). */
@@ -114,7 +116,7 @@ export async function segmentCommand(
   inputs: readonly string[],
   options: SegmentOptions,
 ): Promise<number> {
-  runtimeOption(options.runtime); // a bad --runtime is refused before any work
+  precisionOption(options.precision, runtimeOption(options.runtime)); // bad options are refused before any work
   const ndjson = options.log === 'ndjson';
   if (ndjson && options.json) throw new InputError('--log ndjson and --json both write stdout; choose one');
   const shard = options.shard ? parseShard(options.shard) : shardFromEnv(io.env);
@@ -148,7 +150,7 @@ export async function segmentCommand(
   }
   if (todo.length > 0) {
     await initBackend({ prefer: options.backend as never, env: io.env });
-    const loaded = await loadModelForInference(io, options.model, options.runtime, {
+    const loaded = await loadModelForInference(io, options.model, options, {
       allowIncomplete: options.allowIncomplete,
     });
     try {
