@@ -349,7 +349,7 @@ async function run(work) {
     );
     const onWasm = await modelLoaded(wasm);
     assert.equal(onWasm.runtime, 'wasm', onWasm.summary);
-    assert.equal(onWasm.summary, 'wasm (2 threads)', 'cross-origin isolated: wasm on threads');
+    assert.equal(onWasm.summary, 'wasm (2 threads; float32)', 'cross-origin isolated: wasm on threads');
     await wasm.setInputFiles('#file-input', [fx.cine, fx.labels]);
     await wasm.waitForSelector('#segment-result dt:text-matches("^Dice vs")', { timeout: 60_000 });
     await waitIdle(wasm);
