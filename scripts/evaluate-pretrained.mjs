@@ -51,7 +51,8 @@ function byContrast(c, out) {
   const dice = {};
   for (const line of lines) {
     const cells = line.split(',');
-    (dice[family.get(cells[0])] ??= []).push(Number(cells[column]));
+    const key = family.get(cells[0]);
+    dice[key] = [...(dice[key] ?? []), Number(cells[column])];
   }
   return Object.fromEntries(
     Object.entries(dice).map(([k, v]) => [
