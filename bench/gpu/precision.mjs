@@ -15,6 +15,7 @@ import { initBackend, loadOnnxRuntime, loadPipelineFolder, ortStage } from '@myo
 import { pretrainedModelDir } from '@myoseg/pretrained/node';
 import ndarray from 'ndarray';
 import { COHORTS } from '../../scripts/pretrained-cohorts.mjs';
+import { median } from '../lib/stats.mjs';
 import { benchStudy, time } from '../lib/study.mjs';
 
 const spec = JSON.parse(process.argv[2] ?? '{}');
@@ -77,7 +78,6 @@ async function study() {
       all[k].push(...t.runs);
     }
   for (const f of folders) f.dispose();
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   print('pretrained study (10 slices of 256², segmentVolume), ms', {
     precisions: PRECISIONS,
     median: all.map(median),

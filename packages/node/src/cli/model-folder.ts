@@ -6,7 +6,8 @@ import { precisionOption, runtimeOption } from './runtime-option';
 
 /**
  * Loads `--model DIR` for inference on `--runtime` (default `auto`: onnxruntime-node when installed and the folder
- * holds `.onnx` files, else tfjs) in `--precision` (default `float32`) and says on stderr which runtime runs it and, if not onnxruntime, why. Without
+ * holds `.onnx` files, else tfjs) in `--precision` (default `float32`), and says on stderr which runtime runs it
+ * and, if not onnxruntime, why. Bad `--runtime` or `--precision` values fail before any file is read. Without
  * `--model`, the model of `@myoseg/pretrained` (its manifest's digest checked, then every file against it), said so
  * on stderr. A folder whose training stopped early is refused unless `allowIncomplete`.
  *
@@ -18,8 +19,9 @@ export async function loadModelForInference(
   inference: { runtime?: string; precision?: string },
   options: { allowIncomplete?: boolean } = {},
 ): Promise<PipelineFolder> {
+  const runtime = runtimeOption(inference.runtime);
+  const precision = precisionOption(inference.precision, runtime);
   let dir = model;
-  precisionOption(inference.precision, runtimeOption(inference.runtime)); // bad options fail before any file is read
   if (dir === undefined) {
     dir = pretrainedModelDir();
     await verifyPretrainedManifest(dir);
@@ -27,8 +29,6 @@ export async function loadModelForInference(
       `model: @myoseg/pretrained ${PRETRAINED_MODEL.version} (no --model given; ${PRETRAINED_MODEL.preset} preset, trained on synthetic data only)`,
     );
   }
-  const runtime = runtimeOption(inference.runtime);
-  const precision = precisionOption(inference.precision, runtime);
   const loaded = await loadPipelineFolder(dir, { runtime, precision });
   if (loaded.manifest.complete === false) {
     if (!options.allowIncomplete) {
