@@ -1,4 +1,4 @@
-import { maskFrom } from './contiguous';
+import { isRowMajor, maskFrom } from './contiguous';
 import type { Mask, NumericNdArray } from './types';
 
 /**
@@ -13,7 +13,11 @@ export function selectLabels(labelMap: NumericNdArray, labels: readonly number[]
   const wanted = new Set(labels);
   const out = new Uint8Array(labelMap.size);
   const shape = labelMap.shape;
-  if (shape.length === 2) {
+  if (isRowMajor(labelMap)) {
+    // a row-major map (the common case, a label volume or one of its slices) is read in order, each value looked up once
+    const data = labelMap.data;
+    for (let i = 0; i < out.length; i++) out[i] = wanted.has(data[labelMap.offset + i]) ? 1 : 0;
+  } else if (shape.length === 2) {
     const [h, w] = shape;
     for (let y = 0; y < h; y++)
       for (let x = 0; x < w; x++) out[y * w + x] = wanted.has(labelMap.get(y, x)) ? 1 : 0;

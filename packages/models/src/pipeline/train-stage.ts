@@ -147,6 +147,7 @@ export async function trainStage(
     onCheckpoint: options.onCheckpoint,
     resume: options.resume,
     trainBatch: trainer?.trainBatch,
+    validationPredictor: trainer?.predictor,
   }).finally(() => trainer?.dispose());
   onProgress?.({ stage: name, event: 'done' });
   return { model, history };

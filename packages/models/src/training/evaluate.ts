@@ -4,7 +4,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { SegmentationData } from './data';
 import { diceCrossEntropyLoss, type SegmentationLoss } from './losses';
 import { accumulateDiceCounts, type DiceCounts, diceFromCounts } from './metrics';
-import { checkDataFitsModel } from './train-step';
+import { checkDataFitsModel, type Predictor } from './train-step';
 
 /** Loss and Dice of a model on a data set, from {@link evaluateModel}. */
 export interface Evaluation {
@@ -20,12 +20,13 @@ export interface Evaluation {
  * Loss and set-level Dice of `model` (inference mode) over one unshuffled pass of `data`.
  *
  * @param options.loss - the loss (default {@link diceCrossEntropyLoss}).
+ * @param options.predictor - computes the outputs (default: `model.apply` in tfjs).
  * @throws InsufficientDataError for data without batches; ShapeMismatchError when data and model disagree.
  */
 export async function evaluateModel(
   model: LayersModel,
   data: SegmentationData,
-  options: { loss?: SegmentationLoss } = {},
+  options: { loss?: SegmentationLoss; predictor?: Predictor } = {},
 ): Promise<Evaluation> {
   checkDataFitsModel('evaluateModel', model, data);
   if (data.batchesPerEpoch === 0) throw new InsufficientDataError('evaluateModel: data has no batches');
@@ -35,7 +36,9 @@ export async function evaluateModel(
   let sum = 0;
   let n = 0;
   for (const batch of data.batches(0)) {
-    const pred = tf.tidy(() => model.apply(batch.x, { training: false }) as tf.Tensor4D);
+    const pred = options.predictor
+      ? await options.predictor.predict(batch.x)
+      : tf.tidy(() => model.apply(batch.x, { training: false }) as tf.Tensor4D);
     const l = loss(batch.y, pred);
     sum += (await l.data())[0] * batch.x.shape[0];
     n += batch.x.shape[0];

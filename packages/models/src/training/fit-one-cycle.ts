@@ -9,7 +9,13 @@ import { defaultLayerGroups, type LayerGroups, trainableParameters } from './lay
 import { diceCrossEntropyLoss, type SegmentationLoss } from './losses';
 import { mixSeed } from './random';
 import { groupLearningRates, oneCycleSchedule } from './schedule';
-import { checkDataFitsModel, type GroupHyper, type TrainBatch, trainBatch } from './train-step';
+import {
+  checkDataFitsModel,
+  type GroupHyper,
+  type PredictorFactory,
+  type TrainBatch,
+  trainBatch,
+} from './train-step';
 
 /** Options of {@link fitOneCycle}; the defaults are fastai's `fit_one_cycle` with its `Adam`. */
 export interface FitOneCycleOptions {
@@ -47,6 +53,11 @@ export interface FitOneCycleOptions {
    * `createDataParallelTrainer(model).trainBatch` spreads each step over worker threads.
    */
   trainBatch?: TrainBatch;
+  /**
+   * Makes what computes each validation pass's outputs from the weights of that epoch's end (default: tfjs);
+   * `@myoseg/node`'s `createOrtTrainer(model).predictor` runs them on onnxruntime-node.
+   */
+  validationPredictor?: PredictorFactory;
   /**
    * The epoch to start at, to resume an interrupted fit (Keras' `initialEpoch`): epochs before it are skipped,
    * and the schedule and the shuffles go on exactly where they were. With the weights and the optimizer's
@@ -135,7 +146,10 @@ export async function fitOneCycleWithGroupRates(
       const logs: EpochEndLogs = { epoch, loss: sum / batches, lr: hyper[hyper.length - 1].lr };
       if (batches < data.batchesPerEpoch) logs.partial = true;
       if (validation !== undefined) {
-        const ev = await evaluateModel(model, validation, { loss });
+        const predictor = await options.validationPredictor?.(model);
+        const ev = await evaluateModel(model, validation, { loss, predictor }).finally(() =>
+          predictor?.dispose(),
+        );
         logs.valLoss = ev.loss;
         logs.valDice = ev.dice;
       }

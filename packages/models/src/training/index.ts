@@ -90,6 +90,8 @@ export {
   type BatchGradients,
   computeGradients,
   type GroupHyper,
+  type Predictor,
+  type PredictorFactory,
   type StageTrainer,
   type StageTrainerFactory,
   type TrainBatch,

@@ -118,12 +118,33 @@ export async function trainBatch(
 export type TrainBatch = typeof trainBatch;
 
 /**
+ * A network's outputs in inference mode (BatchNorm on its running statistics) for one validation pass, computed
+ * elsewhere than by tfjs (e.g. by onnxruntime); made from the weights the network has when the pass starts.
+ */
+export interface Predictor {
+  /**
+   * `model.apply(x, { training: false })`'s values.
+   *
+   * @param x - `[N, h, w, channels]`, as the network takes it.
+   * @returns `[N, h, w, classes]`; the caller disposes it.
+   */
+  predict(x: tf.Tensor4D): Promise<tf.Tensor4D>;
+  /** Releases what the predictor holds. */
+  dispose(): void | Promise<void>;
+}
+
+/** Makes a {@link Predictor} of `model`'s current weights. */
+export type PredictorFactory = (model: LayersModel) => Promise<Predictor>;
+
+/**
  * How one network trains, when not on the calling thread alone: its optimizer step and how to release what the
  * step holds (worker threads). `@myoseg/node`'s `createDataParallelTrainer(model)` returns one.
  */
 export interface StageTrainer {
   /** Replaces {@link trainBatch} for this network (its `model` argument is always the network it was made for). */
   readonly trainBatch: TrainBatch;
+  /** Computes the validation passes' outputs, when given (default: tfjs, on the calling thread). */
+  readonly predictor?: PredictorFactory;
   /** Called once the network's training ends, failed or not. */
   dispose(): void | Promise<void>;
 }

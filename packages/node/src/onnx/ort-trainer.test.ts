@@ -2,8 +2,10 @@ import { buildUNet } from '@myoseg/models';
 import {
   AdamW,
   diceCrossEntropyLoss,
+  evaluateModel,
   freeze,
   type SegmentationBatch,
+  segmentationData,
   stableWeightOrder,
   type TrainBatch,
   trainableParameters,
@@ -12,6 +14,7 @@ import {
 } from '@myoseg/models/training';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import ndarray from 'ndarray';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxRelativeDifference } from '../../test/weight-difference';
 import { initBackend } from '../backend';
@@ -93,6 +96,43 @@ describe.skipIf(ort.runtime === null)('createOrtTrainer (onnxruntime-node)', () 
       model.dispose();
     }, 60_000);
   }
+
+  it("computes validation passes as tfjs' inference does, from the weights the network has at the pass", async () => {
+    const model = net('pixelshuffle', [32, 32]);
+    const trainer = await createOrtTrainer(model, { intraOpNumThreads: 1 });
+    const batches = [batchOf(4, [32, 32], 7), batchOf(4, [32, 32], 9)];
+    // trained first, so that a predictor holding the initial weights (or BatchNorm on batch statistics) would differ
+    await train(model, batches, trainer.trainBatch, false);
+    const before = tf.memory().numTensors;
+    const predictor = await trainer.predictor(model);
+    const got = await predictor.predict(batches[0].x);
+    const expected = model.apply(batches[0].x, { training: false }) as tf.Tensor4D;
+    expect(got.shape).toEqual(expected.shape);
+    const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(got, expected))).dataSync()[0]);
+    expect(diff).toBeLessThan(1e-4);
+    tf.dispose([got, expected]);
+    await predictor.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // evaluateModel with it: the same loss and Dice as with tfjs
+    const samples = Array.from({ length: 6 }, (_, i) => {
+      const image = tf.randomNormal([32, 32], 0, 1, 'float32', 20 + i);
+      const data = image.dataSync() as Float32Array;
+      const mask = Uint8Array.from(data, (v) => (v > 0.3 ? 1 : 0));
+      image.dispose();
+      return { image: ndarray(data, [32, 32]), mask: ndarray(mask, [32, 32]) };
+    });
+    const data = segmentationData(samples, { size: [32, 32], numClasses: 2, channels: 1, batchSize: 4 });
+    const viaOrt = await trainer.predictor(model);
+    const a = await evaluateModel(model, data, { predictor: viaOrt });
+    await viaOrt.dispose();
+    const b = await evaluateModel(model, data);
+    expect(a.loss).toBeCloseTo(b.loss, 4);
+    expect(a.dice).toBeCloseTo(b.dice, 4);
+    await expect(trainer.predictor(net('pixelshuffle', [32, 32]))).rejects.toThrow(/another model/);
+    await trainer.dispose();
+    tf.dispose(batches.flatMap((x) => [x.x, x.y]));
+    model.dispose();
+  }, 60_000);
 
   it('refuses another model than its own', async () => {
     const model = net('pixelshuffle', [32, 32]);

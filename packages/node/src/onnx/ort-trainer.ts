@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { exportTrainingOnnx, type TrainingGraphs, toConvWeight } from '@myoseg/models/onnx';
-import { applyGradients, type TrainBatch } from '@myoseg/models/training';
+import { exportOnnx, exportTrainingOnnx, type TrainingGraphs, toConvWeight } from '@myoseg/models/onnx';
+import { applyGradients, type PredictorFactory, type TrainBatch } from '@myoseg/models/training';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { OnnxStageError } from './errors';
@@ -17,6 +17,11 @@ export interface OrtTrainerOptions {
 export interface OrtTrainer {
   /** One optimizer step on onnxruntime-node, with `trainBatch`'s arguments and result. */
   readonly trainBatch: TrainBatch;
+  /**
+   * The validation passes on onnxruntime-node: the network's inference graph (`exportOnnx`) with the weights it has
+   * when the pass starts, in one session for the pass.
+   */
+  readonly predictor: PredictorFactory;
   /** Releases the onnxruntime sessions; the model stays usable. */
   dispose(): Promise<void>;
   /** `'onnxruntime-node <version>'`. */
@@ -142,10 +147,25 @@ export async function createOrtTrainer(
     return value;
   };
 
+  const predictor: PredictorFactory = async (m) => {
+    if (m !== model) throw new OnnxStageError('predictor: the trainer was made for another model');
+    const s = await session(exportOnnx(model));
+    const [input] = s.inputNames;
+    const [output] = s.outputNames;
+    return {
+      predict: async (x) => {
+        const out = (await s.run({ [input]: tensor(x.dataSync() as Float32Array, x.shape) }))[output];
+        return tf.tensor4d(out.data as Float32Array, out.dims as [number, number, number, number]);
+      },
+      dispose: () => s.release(),
+    };
+  };
+
   return {
     runtime: `onnxruntime-node ${load.version}`,
     intraOpNumThreads: threads,
     trainBatch,
+    predictor,
     dispose: async () => {
       const all = await Promise.allSettled(sessions.values());
       sessions.clear();
