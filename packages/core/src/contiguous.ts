@@ -2,19 +2,15 @@ import ndarray from 'ndarray';
 import { InvalidShapeError } from './errors';
 import type { Mask, NumericNdArray } from './types';
 
-/** True when `arr`'s elements lie in row-major order, one after another, from its offset on (a slice of a volume). */
-export function isRowMajor(arr: NumericNdArray): boolean {
+/** True when `arr` is a row-major, offset-free view over the first `size` elements of its data. */
+export function isPacked(arr: NumericNdArray): boolean {
+  if (arr.offset !== 0) return false;
   let expected = 1;
   for (let d = arr.shape.length - 1; d >= 0; d--) {
     if (arr.shape[d] !== 1 && arr.stride[d] !== expected) return false;
     expected *= arr.shape[d];
   }
   return true;
-}
-
-/** True when `arr` is a row-major, offset-free view over the first `size` elements of its data. */
-export function isPacked(arr: NumericNdArray): boolean {
-  return arr.offset === 0 && isRowMajor(arr);
 }
 
 /** Visits every element of a (possibly strided) ndarray in row-major order. */
