@@ -2,8 +2,8 @@ import type { PretrainedModelInfo } from './pretrained-info';
 
 /** The shipped model (written by `npm run train:pretrained`; do not edit by hand). */
 export const PRETRAINED_MODEL: PretrainedModelInfo = {
-  version: '0.3.0',
-  manifestSha256: 'f3f5133d36bfc6761a1fed3486b3ea6457d619fe507c55bb531e2d2b9cb5353d',
+  version: '0.4.0',
+  manifestSha256: 'afb4ec3258f07265e21c4f57bf9a7aeb908c5a53ad173a155e2285ccb60b6fa7',
   preset: 'standard',
   trainingData: 'synthesizeAcdc: 960 patients, appearance varied, seed 2026; all slices',
 };

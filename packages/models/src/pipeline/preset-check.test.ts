@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkPresetOverride, PresetError } from './preset-check';
-import { PAPER_PRESET, QUICK_PRESET, resolvePreset } from './presets';
+import { PAPER_PRESET, QUICK_PRESET, resolvePreset, STANDARD_PRESET, segmenterPreset } from './presets';
 
 describe('checkPresetOverride / resolvePreset', () => {
   it('accepts both named presets and overrides of them', () => {
@@ -16,6 +16,16 @@ describe('checkPresetOverride / resolvePreset', () => {
     const own = resolvePreset({ base: 'quick', epochs: 2, segmenter: { epochs: 5 } });
     expect([own.epochs, own.segmenter]).toEqual([2, { epochs: 5, batchSize: 8 }]);
     expect(resolvePreset({ base: 'quick', zoomCopies: 0 }).segmenter).toEqual({ epochs: 16, batchSize: 8 });
+  });
+
+  it("'standard' trains its localizer at ¼ width and its segmenter at ⅛; a top-level width sets both", () => {
+    const standard = resolvePreset('standard');
+    expect(standard).toEqual(STANDARD_PRESET);
+    expect([standard.widthMultiplier, segmenterPreset(standard).widthMultiplier]).toEqual([0.25, 0.125]);
+    const wide = resolvePreset({ base: 'standard', widthMultiplier: 0.5 });
+    expect([wide.widthMultiplier, segmenterPreset(wide).widthMultiplier]).toEqual([0.5, 0.5]);
+    const own = resolvePreset({ base: 'standard', segmenter: { widthMultiplier: 0.25 } });
+    expect([own.widthMultiplier, segmenterPreset(own).widthMultiplier]).toEqual([0.25, 0.25]);
   });
 
   it('accepts the nnU-Net chain and domain randomization in augment', () => {
