@@ -23,7 +23,7 @@ const cli = join(root, 'packages/node/dist/cli.js');
 
 /** What the shipped model is trained on and with: change these and the model's version together. */
 export const RECIPE = {
-  version: '0.4.0',
+  version: '0.5.0',
   preset: 'standard',
   data: { patients: 960, seed: 2026, appearance: 'varied' },
   trainSeed: 0,

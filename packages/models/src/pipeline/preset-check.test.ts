@@ -18,14 +18,15 @@ describe('checkPresetOverride / resolvePreset', () => {
     expect(resolvePreset({ base: 'quick', zoomCopies: 0 }).segmenter).toEqual({ epochs: 16, batchSize: 8 });
   });
 
-  it("'standard' trains its localizer at ¼ width and its segmenter at ⅛; a top-level width sets both", () => {
+  it("'standard' trains both networks at ¼ width (segmenter 1 + 2 epochs); a top-level width sets both", () => {
     const standard = resolvePreset('standard');
     expect(standard).toEqual(STANDARD_PRESET);
-    expect([standard.widthMultiplier, segmenterPreset(standard).widthMultiplier]).toEqual([0.25, 0.125]);
+    expect([standard.widthMultiplier, segmenterPreset(standard).widthMultiplier]).toEqual([0.25, 0.25]);
+    expect([standard.epochs, segmenterPreset(standard).epochs]).toEqual([3, 2]);
     const wide = resolvePreset({ base: 'standard', widthMultiplier: 0.5 });
     expect([wide.widthMultiplier, segmenterPreset(wide).widthMultiplier]).toEqual([0.5, 0.5]);
-    const own = resolvePreset({ base: 'standard', segmenter: { widthMultiplier: 0.25 } });
-    expect([own.widthMultiplier, segmenterPreset(own).widthMultiplier]).toEqual([0.25, 0.25]);
+    const own = resolvePreset({ base: 'standard', segmenter: { widthMultiplier: 0.125 } });
+    expect([own.widthMultiplier, segmenterPreset(own).widthMultiplier]).toEqual([0.25, 0.125]);
   });
 
   it('accepts the nnU-Net chain and domain randomization in augment', () => {

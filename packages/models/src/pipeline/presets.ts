@@ -71,15 +71,15 @@ export const QUICK_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePres
 
 /**
  * The preset of `@myoseg/pretrained`: trained to hold up on hearts and images it has never seen rather than to
- * reproduce the paper. ResNet-18 U-Nets, the localizer at ¼ width on 96×96, the segmenter at ⅛ width (as in `quick`)
- * on 60×60, with few epochs (localizer 1 frozen + 3, segmenter 1 frozen + 4), made to be trained on a large cohort of
- * the twin's `varied` appearance (hundreds of patients) on all slices (`--no-filters`), so that the localizer learns
- * that apical and basal slices may hold no myocardium. Rotation ±15°, no flips (they swap the ventricles), no zoomed
+ * reproduce the paper. Two ResNet-18 U-Nets at ¼ width, the localizer on 96×96 and the segmenter on 60×60, with few
+ * epochs (localizer 1 frozen + 3, segmenter 1 frozen + 2), made to be trained on a large cohort of the twin's
+ * `varied` appearance (hundreds of patients) on all slices (`--no-filters`), so that the localizer learns that
+ * apical and basal slices may hold no myocardium. Rotation ±15°, no flips (they swap the ventricles), no zoomed
  * copies (the cohort's own fields of view, from a cardiac crop to the whole chest, give the scales). Refinement
  * passes and the largest component as in `quick`. Variety comes from the data: measured on 2 CPU cores within the
  * same hour, more patients with fewer epochs beat more epochs, heavy augmentation and zoomed copies on held-out and
- * unseen-appearance cohorts; most of what the unseen looks lost was the localizer's, and a ¼-width localizer won back
- * more of it than a larger localizer input or inference-time changes (docs/decisions/0008-standard-preset.md).
+ * unseen-appearance cohorts, and a wider network beat more epochs for both the localizer and the segmenter
+ * (docs/decisions/0008-standard-preset.md).
  */
 export const STANDARD_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePreset>({
   name: 'standard',
@@ -102,7 +102,7 @@ export const STANDARD_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelineP
   balanceBaselines: true,
   largestComponent: true,
   refinePasses: 2,
-  segmenter: { frozenEpochs: 1, epochs: 4, batchSize: 8, widthMultiplier: 0.125 },
+  segmenter: { frozenEpochs: 1, epochs: 2, batchSize: 8 },
 });
 
 /** The named presets. */
