@@ -29,6 +29,18 @@ describe('checkPresetOverride / resolvePreset', () => {
     expect([own.widthMultiplier, segmenterPreset(own).widthMultiplier]).toEqual([0.25, 0.125]);
   });
 
+  it("the segmenter's own augment replaces the preset's; a top-level augment sets both networks", () => {
+    const own = resolvePreset({
+      base: 'standard',
+      augment: { rotateDeg: 15, nnunet: true },
+      segmenter: { augment: {} },
+    });
+    expect([own.augment, segmenterPreset(own).augment]).toEqual([{ rotateDeg: 15, nnunet: true }, {}]);
+    expect(segmenterPreset(own).epochs).toBe(2);
+    const both = resolvePreset({ base: 'quick', augment: { rotateDeg: 5 } });
+    expect([both.augment, segmenterPreset(both).augment]).toEqual([{ rotateDeg: 5 }, { rotateDeg: 5 }]);
+  });
+
   it('accepts the nnU-Net chain and domain randomization in augment', () => {
     const augment = {
       rotateDeg: 15,
@@ -51,6 +63,7 @@ describe('checkPresetOverride / resolvePreset', () => {
       [{ encoder: 'resnet50' }, /field 'encoder' must be 'resnet34' or 'resnet18', got "resnet50"/],
       [{ segmenter: { epochs: -1 } }, /field 'segmenter\.epochs' must be an integer ≥ 1, got -1/],
       [{ segmenter: { frame: 0.2 } }, /unknown field 'segmenter\.frame'/],
+      [{ segmenter: { augment: { flip: 1 } } }, /field 'segmenter\.augment\.flip' must be /],
       [{ base: 'fast' }, /field 'base' must be 'paper', 'quick' or 'standard', got "fast"/],
       [{ cropJitter: 1 }, /field 'cropJitter' must be a number in \[0, 1\)/],
       [[1, 2], /tiny\.json: must be an object/],

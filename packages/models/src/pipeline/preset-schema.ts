@@ -26,7 +26,12 @@ const baseLr = v.optional(v.pipe(v.number(BASE_LR), v.finite(BASE_LR), v.gtValue
 
 /** Checks {@link StageSettings}: some of a network's training settings, no other field. */
 export const StageSettingsSchema = plainObject(
-  v.strictObject({ ...v.partial(v.object(stageEntries)).entries, baseLr }),
+  v.strictObject({
+    ...v.partial(v.object(stageEntries)).entries,
+    baseLr,
+    /** The segmenter's own training augmentations, replacing the preset's `augment` as a whole (not merged). */
+    augment: v.optional(AugmentOptionsSchema),
+  }),
 );
 
 /** Settings of one network that `PipelinePreset.segmenter` can give the segmenter its own value of. */
