@@ -114,8 +114,8 @@ export const PRESETS: Readonly<Record<PresetName, Readonly<PipelinePreset>>> = O
 
 /**
  * A preset by name, or a named preset with some fields replaced. A training field of the override (`epochs`,
- * `batchSize`, `widthMultiplier`, `frozenEpochs`, `baseLr`, `augment`) sets it for both networks, replacing the base's
- * `PipelinePreset.segmenter` value of it, unless the override's own `segmenter` sets it.
+ * `batchSize`, `widthMultiplier`, `frozenEpochs`, `baseLr`, `augment`) sets it for both networks, replacing the
+ * base's `PipelinePreset.segmenter` value of it, unless the override's own `segmenter` sets it.
  *
  * @param where - where an override came from, for messages (default `'preset'`).
  * @throws {@link PresetError} for an unknown name, an unknown field, or a value of the wrong kind.
