@@ -1,7 +1,7 @@
 // `npm run train:pretrained`: trains the model that @myoseg/pretrained ships, seeded, from synthetic data only,
 // and writes it into packages/pretrained/model/ with its digest in packages/pretrained/src/pretrained-model.ts.
 // `npm run train:pretrained -- --evaluate` then scores it (scripts/evaluate-pretrained.mjs) for the model card.
-// Needs the build (`npm run build`) and onnxruntime-node (installed by `npm ci` here); about 50 min on 2 cores.
+// Needs the build (`npm run build`) and onnxruntime-node (installed by `npm ci` here); about an hour on 2 cores.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -23,9 +23,9 @@ const cli = join(root, 'packages/node/dist/cli.js');
 
 /** What the shipped model is trained on and with: change these and the model's version together. */
 export const RECIPE = {
-  version: '0.5.0',
+  version: '0.6.0',
   preset: 'standard',
-  data: { patients: 960, seed: 2026, appearance: 'varied' },
+  data: { patients: 1200, seed: 2026, appearance: 'varied' },
   trainSeed: 0,
   weights: 'float16',
 };

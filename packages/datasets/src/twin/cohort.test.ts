@@ -26,5 +26,14 @@ describe('twinCohortLayout', () => {
       expect(counts.reduce((a, b) => a + b)).toBe(n);
     }
     expect(() => twinCohortLayout(0)).toThrow(InvalidOptionError);
+    expect(() => twinCohortLayout(10_000)).toThrow(/1–9999, got 10000/);
+  });
+
+  it('numbers folders with three digits up to 999 patients and four from 1 000, in cohort order', () => {
+    expect(twinCohortLayout(999).at(-1)?.id).toBe('patient999');
+    const ids = twinCohortLayout(1200).map((s) => s.id);
+    expect(ids[0]).toBe('patient0001');
+    expect(ids.at(-1)).toBe('patient1200');
+    expect([...ids].sort()).toEqual(ids);
   });
 });

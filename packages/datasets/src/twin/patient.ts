@@ -11,7 +11,7 @@ import { drawScene } from './scene';
 
 /** Options shared by the twin generators. */
 export interface TwinOptions {
-  /** Cohort size (the layout, hence each patient's group and subset, depends on it); 1–999. */
+  /** Cohort size (the layout, hence each patient's group and subset, depends on it); 1–9 999. */
   patients: number;
   /** Seed: the same seed and options give byte-identical patients. */
   seed: number;

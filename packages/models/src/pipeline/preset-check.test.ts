@@ -18,11 +18,16 @@ describe('checkPresetOverride / resolvePreset', () => {
     expect(resolvePreset({ base: 'quick', zoomCopies: 0 }).segmenter).toEqual({ epochs: 16, batchSize: 8 });
   });
 
-  it("'standard' trains both networks at ¼ width (segmenter 1 + 2 epochs); a top-level width sets both", () => {
+  it("'standard' trains both networks at ¼ width for 1 + 2 epochs; a top-level field sets both", () => {
     const standard = resolvePreset('standard');
     expect(standard).toEqual(STANDARD_PRESET);
     expect([standard.widthMultiplier, segmenterPreset(standard).widthMultiplier]).toEqual([0.25, 0.25]);
-    expect([standard.epochs, segmenterPreset(standard).epochs]).toEqual([3, 2]);
+    expect([standard.epochs, segmenterPreset(standard).epochs]).toEqual([2, 2]);
+    // 0.5.0's schedule: the localizer's third epoch back, the segmenter's kept
+    const old = resolvePreset({ base: 'standard', epochs: 3, segmenter: { epochs: 2 } });
+    expect([old.epochs, segmenterPreset(old).epochs]).toEqual([3, 2]);
+    const both = resolvePreset({ base: 'standard', epochs: 3 });
+    expect([both.epochs, segmenterPreset(both).epochs]).toEqual([3, 3]);
     const wide = resolvePreset({ base: 'standard', widthMultiplier: 0.5 });
     expect([wide.widthMultiplier, segmenterPreset(wide).widthMultiplier]).toEqual([0.5, 0.5]);
     const own = resolvePreset({ base: 'standard', segmenter: { widthMultiplier: 0.125 } });

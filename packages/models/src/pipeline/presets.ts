@@ -72,8 +72,8 @@ export const QUICK_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelinePres
 /**
  * The preset of `@myoseg/pretrained`: trained to hold up on hearts and images it has never seen rather than to
  * reproduce the paper. Two ResNet-18 U-Nets at ¼ width, the localizer on 96×96 and the segmenter on 60×60, with few
- * epochs (localizer 1 frozen + 3, segmenter 1 frozen + 2), made to be trained on a large cohort of the twin's
- * `varied` appearance (hundreds of patients) on all slices (`--no-filters`), so that the localizer learns that
+ * epochs (1 frozen + 2 for each network), made to be trained on a large cohort of the twin's `varied` appearance
+ * (`@myoseg/pretrained` 0.6.0: 1 200 patients) on all slices (`--no-filters`), so that the localizer learns that
  * apical and basal slices may hold no myocardium. Rotation ±15°, no flips (they swap the ventricles), no zoomed
  * copies (the cohort's own fields of view, from a cardiac crop to the whole chest, give the scales). Refinement
  * passes and the largest component as in `quick`. Variety comes from the data: measured on 2 CPU cores within the
@@ -90,7 +90,7 @@ export const STANDARD_PRESET: Readonly<PipelinePreset> = Object.freeze<PipelineP
   channels: 1,
   normalization: 'per-image',
   frozenEpochs: 1,
-  epochs: 3,
+  epochs: 2,
   batchSize: 16,
   baseLr: 3e-3,
   lrFindIterations: 30,

@@ -105,7 +105,7 @@ Examples:
   program
     .command('synth')
     .description('write a synthetic ACDC twin (ACDC folder layout, NIfTI + Info.cfg)')
-    .option('--patients <n>', 'number of patients', integer('--patients', 1), 150)
+    .option('--patients <n>', 'number of patients (1–9999)', integer('--patients', 1), 150)
     .requiredOption('--out <dir>', 'output folder')
     .option('--seed <n>', 'seed', integer('--seed', 0), 0)
     .option('--with-4d', 'also write the 4D cine files')
