@@ -102,7 +102,7 @@ const byFamily = rows
   .join('\n');
 const section = `<!-- EVALUATION:BEGIN (written by npm run train:pretrained -- --evaluate) -->
 Measured with \`myoseg evaluate\` (whole volumes, ED and ES, every slice with ground truth, volume-consistent
-localization, onnxruntime-node), on ${new Date().toISOString().slice(0, 10)}:
+localization with the localizer's second look, onnxruntime-node), on ${new Date().toISOString().slice(0, 10)}:
 
 ${table}
 

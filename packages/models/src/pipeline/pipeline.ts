@@ -2,30 +2,16 @@ import {
   type Affine,
   type AxisCodes,
   type Box,
-  isIdentityReorientation,
-  largestConnectedComponent,
   type Mask,
   type NumericNdArray,
   PAPER_FRAME,
-  pasteMask,
   type Reorientation,
-  reorient,
-  reorientation,
-  reorientSpacing,
-  resize,
-  restoreMask,
-  restoreOrientation,
   type SigmaRegression,
   type Spacing,
 } from '@myoseg/core';
-import ndarray from 'ndarray';
-import { cropAroundRegion, thresholdMap } from './crop-region';
-import {
-  type RegionTrackOptions,
-  regionFromProbabilities,
-  regionTrack,
-  type SliceLocalization,
-} from './localize';
+import { type RegionTrackOptions, regionFromProbabilities, type SliceLocalization } from './localize';
+import { segmentStacks } from './segment-stacks';
+import { checkSpacing, localize, segmentRegions } from './segment-steps';
 import type { SegmentationStage } from './stage';
 
 /** Settings of a {@link MyocardiumPipeline}. */
@@ -106,6 +92,14 @@ export interface VolumeSegmentOptions {
    */
   volumeConsistent?: boolean | Omit<RegionTrackOptions, 'threshold'>;
   /**
+   * The localizer's second look (volume-consistent localization only): it runs again on a square window centred on
+   * the first pass's consensus region, `refocus` times that region's larger side (at least the localizer's input
+   * side), and its maps, 0 outside the window, make the track. A heart that is small in a large field of view is
+   * then seen larger, and structures far from it are cut off. Skipped when the window would reach the image's
+   * larger side, or when the first pass finds nothing. Default 8; `false`: one pass.
+   */
+  refocus?: number | false;
+  /**
    * The stack's voxel `(i, j, k)` → RAS+ world affine (4×4, as `readNifti` gives it). When the pipeline knows its
    * {@link PipelineOptions.orientation}, the stack is permuted and flipped to it before localization
    * (`reorientation` of `@myoseg/core`), and the mask is turned back onto the stack's own grid. Absent: stored voxel order.
@@ -128,12 +122,6 @@ export interface VolumeResult {
    * and `localization` are then the slices of the turned stack (`mask` of `restoreOrientation` of their masks).
    */
   reorientation?: Reorientation;
-}
-
-function checkSpacing(what: string, spacing: readonly number[] | undefined, names: string): void {
-  if (spacing && (spacing.length !== names.split(',').length || !spacing.every((s) => s > 0))) {
-    throw new RangeError(`${what}: spacing must be [${names}] in mm (> 0), got [${spacing.join(', ')}]`);
-  }
 }
 
 /**
@@ -228,7 +216,8 @@ export class MyocardiumPipeline {
 
   /**
    * Segments a stack of short-axis slices, localized as a whole by default (see
-   * {@link VolumeSegmentOptions.volumeConsistent}).
+   * {@link VolumeSegmentOptions.volumeConsistent}), with a second look of the localizer where its first region is
+   * small against the image ({@link VolumeSegmentOptions.refocus}).
    *
    * @param volume - `[D, H, W]`; with `options.affine`, in any voxel order (it is turned to the networks').
    * @returns the `[D, H, W]` mask and one result per slice; slices judged apical/basal without myocardium have
@@ -259,147 +248,4 @@ export class MyocardiumPipeline {
       options,
     );
   }
-}
-
-/** The localizer's probability maps at its input size, one per image. */
-async function localize(
-  seg: MyocardiumPipeline,
-  images: readonly NumericNdArray[],
-): Promise<NumericNdArray[]> {
-  const locSize = seg.localizer.inputSize;
-  return seg.localizer.predict(images.map((img) => resize(img, [locSize[0], locSize[1]])));
-}
-
-/**
- * Steps 2–5 around given regions: crop, segment, restore, paste (with the refinement passes); `t0` is when
- * localization started, for the timings.
- */
-async function segmentRegions(
-  seg: MyocardiumPipeline,
-  images: readonly NumericNdArray[],
-  regions: readonly Mask[],
-  t0: number,
-  spacing: Spacing | undefined,
-): Promise<SegmentResult[]> {
-  const t1 = performance.now();
-  const results: SegmentResult[] = images.map((img, i) => {
-    const shape: [number, number] = [img.shape[0], img.shape[1]];
-    return {
-      mask: ndarray(new Uint8Array(shape[0] * shape[1]), shape),
-      regionMask: regions[i],
-      cropBox: null,
-      sigma: null,
-      found: false,
-      timings: { localizeMs: 0, segmentMs: 0, restoreMs: 0, totalMs: 0 },
-    };
-  });
-  // pass 0 crops around the localizer's regions; each refinement pass around the previous pass's mask
-  let around: readonly Mask[] = regions;
-  let pending = images.map((_, i) => i);
-  let segmentMs = 0;
-  for (let pass = 0; pass <= seg.refinePasses && pending.length > 0; pass++) {
-    const ta = performance.now();
-    const crops = pending.flatMap((i) => {
-      const c = cropAroundRegion(images[i], around[i], seg.frame);
-      return c ? [{ i, ...c }] : [];
-    });
-    const segSize = seg.cropSegmenter.inputSize;
-    const segProbs = await seg.cropSegmenter.predict(
-      crops.map((c) => resize(c.crop, [segSize[0], segSize[1]])),
-    );
-    segmentMs += performance.now() - ta;
-    const next: Mask[] = [...around];
-    pending = [];
-    crops.forEach((c, k) => {
-      const side = c.box.x1 - c.box.x0;
-      const sigma = seg.sigmaFor(side);
-      const thresholded = thresholdMap(segProbs[k], seg.threshold);
-      const lowRes = seg.largestComponent ? largestConnectedComponent(thresholded) : thresholded;
-      const mask = pasteMask(restoreMask(lowRes, [side, side], { sigma }), c.box, [
-        images[c.i].shape[0],
-        images[c.i].shape[1],
-      ]);
-      // a refinement that loses the myocardium keeps the previous pass's result
-      if (pass > 0 && !mask.data.includes(1)) return;
-      Object.assign(results[c.i], { mask, cropBox: c.box, lowRes, sigma, found: true });
-      next[c.i] = mask;
-      pending.push(c.i);
-    });
-    around = next;
-  }
-  const t3 = performance.now();
-  const n = images.length || 1;
-  for (const r of results) {
-    r.timings = {
-      localizeMs: (t1 - t0) / n,
-      segmentMs: segmentMs / n,
-      restoreMs: (t3 - t1 - segmentMs) / n,
-      totalMs: (t3 - t0) / n,
-    };
-    if (spacing) r.areaMm2 = r.mask.data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1];
-  }
-  return results;
-}
-
-/**
- * Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false, turned to
- * the networks' orientation when the options give an affine.
- */
-async function segmentStacks(
-  seg: MyocardiumPipeline,
-  stacks: readonly NumericNdArray[],
-  options: VolumeSegmentOptions,
-): Promise<VolumeResult[]> {
-  checkSpacing('segmentVolume', options.spacing, 'dz, dy, dx');
-  const turn =
-    options.affine && seg.orientation && stacks.length > 0
-      ? reorientation(options.affine, seg.orientation, options.spacing)
-      : undefined;
-  if (!turn || isIdentityReorientation(turn)) return segmentStacksAsStored(seg, stacks, options);
-  const spacing = options.spacing && reorientSpacing(options.spacing, turn);
-  const results = await segmentStacksAsStored(
-    seg,
-    stacks.map((v) => reorient(v, turn)),
-    { ...options, spacing },
-  );
-  return results.map((r) => ({ ...r, mask: restoreOrientation(r.mask, turn), reorientation: turn }));
-}
-
-/** {@link segmentStacks} on stacks in their stored voxel order. */
-async function segmentStacksAsStored(
-  seg: MyocardiumPipeline,
-  stacks: readonly NumericNdArray[],
-  options: VolumeSegmentOptions,
-): Promise<VolumeResult[]> {
-  const { spacing, volumeConsistent = true } = options;
-  const [d, h, w] = stacks[0]?.shape ?? [0, 0, 0];
-  const slices = stacks.flatMap((v) => Array.from({ length: d }, (_, z) => v.pick(z, null, null)));
-  const sliceSpacing: Spacing | undefined = spacing && [spacing[1], spacing[2]];
-  let results: SegmentResult[];
-  let localization: SliceLocalization[][] | undefined;
-  if (volumeConsistent === false) results = await seg.segmentBatch(slices, { spacing: sliceSpacing });
-  else {
-    if (slices.length > 0 && !(h >= 1 && w >= 1))
-      throw new RangeError(`segmentVolume: slices must be at least 1×1, got [${h}, ${w}]`);
-    const t0 = performance.now();
-    const maps = (await localize(seg, slices)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
-    const track = regionTrack(
-      stacks.map((_, t) => maps.slice(t * d, (t + 1) * d)),
-      { ...(volumeConsistent === true ? {} : volumeConsistent), threshold: seg.threshold },
-    );
-    results = await segmentRegions(seg, slices, track.regions.flat(), t0, sliceSpacing);
-    localization = track.status;
-  }
-  return stacks.map((_, t) => {
-    const mine = results.slice(t * d, (t + 1) * d);
-    const data = new Uint8Array(d * h * w);
-    mine.forEach((r, z) => {
-      data.set(r.mask.data, z * h * w);
-    });
-    const out: VolumeResult = { mask: ndarray(data, [d, h, w]), slices: mine };
-    if (spacing)
-      out.volumeMl = (data.reduce((a, b) => a + b, 0) * spacing[0] * spacing[1] * spacing[2]) / 1000;
-    if (localization) out.localization = localization[t];
-    return out;
-  });
 }
