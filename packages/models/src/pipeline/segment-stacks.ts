@@ -45,7 +45,7 @@ async function segmentStacksAsStored(
   stacks: readonly NumericNdArray[],
   options: VolumeSegmentOptions,
 ): Promise<VolumeResult[]> {
-  const { spacing, volumeConsistent = true, refocus = 8 } = options;
+  const { spacing, volumeConsistent = true, refocus = 5 } = options;
   if (refocus !== false && !(refocus > 0 && Number.isFinite(refocus)))
     throw new RangeError(`segmentVolume: refocus must be a number > 0 or false, got ${refocus}`);
   const [d, h, w] = stacks[0]?.shape ?? [0, 0, 0];
@@ -60,16 +60,13 @@ async function segmentStacksAsStored(
     const t0 = performance.now();
     const trackOptions = { ...(volumeConsistent === true ? {} : volumeConsistent), threshold: seg.threshold };
     const byFrame = (maps: readonly NumericNdArray[]) => stacks.map((_, t) => maps.slice(t * d, (t + 1) * d));
-    let maps = (await localize(seg, slices)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
+    const maps = (await localize(seg, slices)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
     let track = regionTrack(byFrame(maps), trackOptions);
     const focus =
       refocus !== false &&
       track.consensus &&
       refocusWindow(track.consensus, [h, w], refocus, Math.max(...seg.localizer.inputSize));
-    if (focus) {
-      maps = await refocusedMaps(seg.localizer, slices, focus);
-      track = regionTrack(byFrame(maps), trackOptions);
-    }
+    if (focus) track = regionTrack(byFrame(await refocusedMaps(seg.localizer, slices, focus)), trackOptions);
     results = await segmentRegions(seg, slices, track.regions.flat(), t0, sliceSpacing);
     localization = track.status;
   }
