@@ -61,7 +61,8 @@ for (const cohort of COHORTS) {
         ),
       );
       const actual = await pipeline.segmentVolume(volume);
-      const ideal = await withTruth.segmentVolume(volume);
+      // the truth answers for whole slices only, so no second look (it would ask for windows)
+      const ideal = await withTruth.segmentVolume(volume, { refocus: false });
       rows.push({
         cohort: cohort.name,
         family,

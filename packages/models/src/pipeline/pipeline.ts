@@ -93,10 +93,10 @@ export interface VolumeSegmentOptions {
   volumeConsistent?: boolean | Omit<RegionTrackOptions, 'threshold'>;
   /**
    * The localizer's second look (volume-consistent localization only): it runs again on a square window centred on
-   * the first pass's consensus region, `refocus` times that region's larger side (at least the localizer's input
+   * the first look's consensus region, `refocus` times that region's larger side (at least the localizer's input
    * side), and its maps, 0 outside the window, make the track. A heart that is small in a large field of view is
    * then seen larger, and structures far from it are cut off. Skipped when the window would reach the image's
-   * larger side, or when the first pass finds nothing. Default 5; `false`: one pass.
+   * larger side, or when the first look finds nothing. Default 5; `false`: one look.
    */
   refocus?: number | false;
   /**

@@ -3,15 +3,15 @@ import ndarray from 'ndarray';
 import type { SegmentationStage } from './stage';
 
 /**
- * The window of the localizer's second pass: a square centred on the first pass's consensus box, `factor` times
+ * The window of the localizer's second look: a square centred on the first look's consensus box, `factor` times
  * its larger side (never smaller than `minSide`), in image pixels; it may reach past the image's edges.
  *
- * @param consensus - the first pass's consensus box (`y1`/`x1` exclusive), in pixels of the image.
+ * @param consensus - the first look's consensus box (`y1`/`x1` exclusive), in pixels of the image.
  * @param imageShape - `[H, W]` of the image.
  * @param factor - the window's side over the consensus box's larger side (> 0).
  * @param minSide - the smallest side in pixels (e.g. the localizer's input side, so the window is never enlarged
  *   past the image's own resolution).
- * @returns the window, or `null` when its side would reach the image's larger side (a second pass would see what
+ * @returns the window, or `null` when its side would reach the image's larger side (a second look would see what
  *   the first saw).
  */
 export function refocusWindow(
@@ -29,7 +29,7 @@ export function refocusWindow(
 }
 
 /**
- * The localizer's second pass: each image's square `window` (edge-padded where it reaches past the image) resized
+ * The localizer's second look: each image's square `window` (edge-padded where it reaches past the image) resized
  * to the localizer's input, and its map resized back and placed at the window, 0 outside it.
  *
  * @param images - `[H, W]` slices of one shape.

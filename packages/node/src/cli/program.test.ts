@@ -206,7 +206,7 @@ describe('myoseg CLI', () => {
       expect(mask.shape).toEqual(reorient(input.volume, copyOf).shape);
       expect(mask.data.filter((v, k) => v !== expected[k]).length).toBe(0);
     }
-  }, 60_000);
+  }, 180_000); // a hang guard: three studies through @myoseg/pretrained, slow on a busy CI host
 
   it('train saves a model folder; Ctrl-C stops after the current batch and still saves one that loads', async () => {
     const tiny = { ...TINY_PRESET, epochs: 2, batchSize: 4 };
