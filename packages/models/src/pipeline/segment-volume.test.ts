@@ -93,19 +93,19 @@ describe('MyocardiumPipeline.segmentVolume: volume-consistent localization', () 
     expect(r.slices.map(({ timings, ...rest }) => rest)).toEqual(batch.map(({ timings, ...rest }) => rest));
   });
 
-  it('a heart small in a large field of view is localized again in a window around the first pass', async () => {
+  it('a heart small in a large field of view is localized again in a window around the first look', async () => {
     const big = 400;
     const small = slice(big, big, 200, 180, 12, 19);
     const vol = ndarray(new Float32Array(D * big * big), [D, big, big]);
     for (let z = 0; z < D; z++) vol.data.set(small.image.data, z * big * big);
-    // the first pass sees only a speck at the ring's lower right; the second pass (the window) sees it all
+    // the first look sees only a speck at the ring's lower right; the second look (the window) sees it all
     const perfect = oracle([LOC, LOC], 0.25, 2);
-    const windows: number[] = [];
+    const calls: number[] = [];
     const localizer: SegmentationStage = {
       inputSize: [LOC, LOC],
       predict: async (images) => {
-        windows.push(images.length);
-        if (windows.length > 1) return perfect.predict(images);
+        calls.push(images.length);
+        if (calls.length > 1) return perfect.predict(images);
         return images.map(() => {
           const out = new Float32Array(LOC * LOC);
           for (let y = 0; y < LOC; y++)
@@ -116,12 +116,12 @@ describe('MyocardiumPipeline.segmentVolume: volume-consistent localization', () 
     };
     const seg = segmenterWith(localizer);
     const refocused = await seg.segmentVolume(vol);
-    expect(windows).toEqual([D, D]);
+    expect(calls).toEqual([D, D]);
     expect(dice(refocused.slices[2].mask, small.myo)).toBeGreaterThan(0.9);
-    windows.length = 0;
-    const onePass = await seg.segmentVolume(vol, { refocus: false });
-    expect(windows).toEqual([D]);
-    expect(dice(onePass.slices[2].mask, small.myo)).toBeLessThan(0.7);
+    calls.length = 0;
+    const oneLook = await seg.segmentVolume(vol, { refocus: false });
+    expect(calls).toEqual([D]);
+    expect(dice(oneLook.slices[2].mask, small.myo)).toBeLessThan(0.7);
     await expect(seg.segmentVolume(vol, { refocus: 0 })).rejects.toThrow(/refocus must be/);
   });
 
