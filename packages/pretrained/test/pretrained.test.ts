@@ -58,14 +58,12 @@ describe('@myoseg/pretrained', () => {
   it('refuses a modified file with a typed error naming it', async () => {
     const copy = join(dir, 'copy');
     await cp(pretrainedModelDir(), copy, { recursive: true });
-    const weights = join(copy, 'segmenter', 'weights.bin');
+    const weights = join(copy, 'segmenter.onnx');
     const bytes = await readFile(weights);
     bytes[bytes.length >> 1] ^= 0xff;
     await writeFile(weights, bytes);
     await expect(loadPretrained(copy)).rejects.toThrow(ModelFolderError);
-    await expect(loadPretrained(copy)).rejects.toThrow(
-      /copy\/segmenter\/weights.bin: sha256 [0-9a-f]{12}… differs/,
-    );
+    await expect(loadPretrained(copy)).rejects.toThrow(/copy\/segmenter.onnx: sha256 [0-9a-f]{12}… differs/);
 
     const manifest = join(copy, 'myoseg.json');
     const json = JSON.parse(await readFile(manifest, 'utf8'));

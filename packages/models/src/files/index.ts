@@ -28,3 +28,4 @@ export {
   SigmaSampleSchema,
 } from './pipeline-folder-schema';
 export { type ReadFolderFile, readFolderFile } from './read-file';
+export { withTfjsWeightsFromOnnx } from './shared-weights';

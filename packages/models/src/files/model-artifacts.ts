@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelFolderError } from './errors';
 import { joinPath, parseJsonFile, type ReadFolderFile, readFolderFile } from './read-file';
+import { weightsFromOnnx } from './weights-from-onnx';
 
 /**
  * The files of one tfjs model in the layers format, `model.json` and one `weights.bin`, as a map from path to
@@ -44,12 +45,15 @@ const BYTES_PER_ELEMENT: Record<string, number> = {
  * @param read - reads a file by its path relative to the model folder.
  * @param where - the folder's name, for messages.
  * @param prefix - the model's subfolder inside the folder read by `read`, e.g. `'localizer/'`.
+ * @param onnxPath - where the weights come from when `model.json` names no weight file: the path (inside the
+ *   folder) of the ONNX file `exportOnnx` wrote for the same network (see `weightsFromOnnx`).
  * @throws {@link ModelFolderError} naming the file that is missing, not JSON, not a layers model or too short.
  */
 export async function readModelArtifacts(
   read: ReadFolderFile,
   where: string,
   prefix = '',
+  onnxPath?: string,
 ): Promise<tf.io.ModelArtifacts> {
   const jsonPath = `${prefix}model.json`;
   const json = parseJsonFile(await readFolderFile(read, where, jsonPath), where, jsonPath) as tf.io.ModelJSON;
@@ -57,6 +61,20 @@ export async function readModelArtifacts(
     throw new ModelFolderError(
       `${joinPath(where, jsonPath)}: not a tfjs layers model (needs modelTopology and weightsManifest)`,
     );
+  }
+  const artifacts = {
+    modelTopology: json.modelTopology,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    trainingConfig: json.trainingConfig,
+    userDefinedMetadata: json.userDefinedMetadata,
+  };
+  if (onnxPath !== undefined) {
+    const bytes = await readFolderFile(read, where, onnxPath);
+    const specs = json.weightsManifest.flatMap((group) => group.weights);
+    const fromOnnx = weightsFromOnnx(json.modelTopology, specs, bytes, joinPath(where, onnxPath));
+    return { ...artifacts, weightSpecs: fromOnnx.specs, weightData: fromOnnx.data };
   }
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: ArrayBuffer[] = [];
@@ -78,16 +96,7 @@ export async function readModelArtifacts(
       `${joinPath(where, prefix.replace(/\/$/, ''))}: weights hold ${weightData.byteLength} bytes, the manifest needs ${expected}`,
     );
   }
-  return {
-    modelTopology: json.modelTopology,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    trainingConfig: json.trainingConfig,
-    userDefinedMetadata: json.userDefinedMetadata,
-    weightSpecs: specs,
-    weightData,
-  };
+  return { ...artifacts, weightSpecs: specs, weightData };
 }
 
 /** Captures what a model would save, in memory (to write several models into one folder at once). */

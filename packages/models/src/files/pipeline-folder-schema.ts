@@ -10,6 +10,9 @@ const DIGESTS = 'map file paths to sha256 hex digests';
 const SHA256 = /^[0-9a-f]{64}$/;
 const ORIENTATION = 'be three axis codes naming each of R/L, A/P, S/I once, e.g. RAS';
 
+/** The manifest's file name inside a segmenter folder. */
+export const PIPELINE_MANIFEST = 'myoseg.json';
+
 /** Checks the JSON form of a σ regression (`SigmaRegressionJSON` of `@myoseg/core`). */
 export const SigmaRegressionJsonSchema = v.object({
   /** Change of σ per pixel of crop width. */
@@ -158,6 +161,12 @@ export const PipelineManifestSchema = v.object({
       segmenter: v.string(),
       /** The ONNX opset they use. */
       opset: integer(1),
+      /**
+       * `'from-onnx'`: the tfjs models' `model.json` name no weight file, and their weights are read from these
+       * ONNX files (`weightsFromOnnx`), so each network's weights are stored once; absent or `'separate'`: each
+       * tfjs model has its own `weights.bin`.
+       */
+      tfjsWeights: v.optional(v.picklist(['separate', 'from-onnx'], "be 'separate' or 'from-onnx'")),
     }),
   ),
 });

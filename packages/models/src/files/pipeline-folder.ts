@@ -11,14 +11,19 @@ import { ModelFolderError } from './errors';
 import { float16ModelFiles } from './float16';
 import { fileDigests, verifyingReader } from './integrity';
 import { captureArtifacts, modelFiles, readModelArtifacts } from './model-artifacts';
-import { type NetworkShape, type PipelineManifest, PipelineManifestSchema } from './pipeline-folder-schema';
+import {
+  type NetworkShape,
+  PIPELINE_MANIFEST,
+  type PipelineManifest,
+  PipelineManifestSchema,
+} from './pipeline-folder-schema';
 import { joinPath, parseFolderJson, type ReadFolderFile } from './read-file';
+import { withTfjsWeightsFromOnnx } from './shared-weights';
 
 /** The segmenter folder format this version writes and reads. */
 export const PIPELINE_FOLDER_VERSION = 1;
 
-/** The manifest's file name inside a segmenter folder. */
-export const PIPELINE_MANIFEST = 'myoseg.json';
+export { PIPELINE_MANIFEST } from './pipeline-folder-schema';
 
 /** Options of {@link pipelineFolderFiles}. */
 export interface PipelineFolderOptions {
@@ -31,6 +36,13 @@ export interface PipelineFolderOptions {
    * float32 (default `'float32'`).
    */
   weights?: 'float32' | 'float16';
+  /**
+   * `'from-onnx'`: store each network's weights once, in its ONNX file; the tfjs `model.json` files keep the
+   * topology and the loader reads their weights from the ONNX files (a folder of about half the bytes; the tfjs
+   * networks then run with BatchNormalization folded into the convs, as the ONNX files do). Needs `onnx`.
+   * Default `'separate'`: each tfjs model has its own `weights.bin`.
+   */
+  tfjsWeights?: 'separate' | 'from-onnx';
 }
 
 /** A tfjs model's files, with float16 weights when asked. */
@@ -94,6 +106,11 @@ export async function pipelineFolderFiles(
 ): Promise<Record<string, Uint8Array | string>> {
   const { preset } = trained;
   const onnx = options.onnx ?? true;
+  const fromOnnx = options.tfjsWeights === 'from-onnx';
+  if (fromOnnx && !onnx)
+    throw new ModelFolderError(
+      "pipelineFolderFiles: tfjsWeights 'from-onnx' needs the ONNX files (onnx: true)",
+    );
   const loc = await captureArtifacts((h) =>
     saveModel(
       trained.localizerModel,
@@ -128,7 +145,9 @@ export async function pipelineFolderFiles(
       segmenter: networkShape(preset, preset.segmenterSize),
     },
     ...(onnx
-      ? { onnx: { localizer: 'localizer.onnx', segmenter: 'segmenter.onnx', opset: ONNX_OPSET_VERSION } }
+      ? {
+          onnx: { localizer: 'localizer.onnx', segmenter: 'segmenter.onnx', opset: ONNX_OPSET_VERSION },
+        }
       : {}),
   };
   const weights = options.weights ?? 'float32';
@@ -143,7 +162,8 @@ export async function pipelineFolderFiles(
       : {}),
   };
   manifest.files = await fileDigests(files);
-  return { [PIPELINE_MANIFEST]: `${JSON.stringify(manifest, null, 2)}\n`, ...files };
+  const folder = { [PIPELINE_MANIFEST]: `${JSON.stringify(manifest, null, 2)}\n`, ...files };
+  return fromOnnx ? withTfjsWeightsFromOnnx(folder) : folder;
 }
 
 /** Both networks are U-Nets with a background and a foreground class. */
@@ -269,8 +289,10 @@ export async function loadPipelineFiles(
   const { where = '' } = options;
   const manifest = await readPipelineManifest(read, where);
   read = manifestReader(read, manifest, where);
-  const load = async (name: string) =>
-    (await loadModel(tf.io.fromMemory(await readModelArtifacts(read, where, `${name}/`)))).model;
+  const onnx = manifest.onnx?.tfjsWeights === 'from-onnx' ? manifest.onnx : undefined;
+  const load = async (name: 'localizer' | 'segmenter') =>
+    (await loadModel(tf.io.fromMemory(await readModelArtifacts(read, where, `${name}/`, onnx?.[name]))))
+      .model;
   const localizerModel = await load('localizer');
   let segmenterModel: tfl.LayersModel | undefined;
   try {

@@ -5,20 +5,24 @@ import { resolvePreset } from '../pipeline/presets';
 import { tfStage } from '../pipeline/stage';
 import type { TrainedPipeline } from '../pipeline/train-pipeline';
 
-/** An untrained but complete pipeline (32² localizer, 24² segmenter): enough for save/load round trips. */
-export function tinyPipeline(): TrainedPipeline {
+/**
+ * An untrained but complete pipeline (32² localizer, 24² segmenter): enough for save/load round trips.
+ *
+ * @param widthMultiplier - both networks' width (default 1/16; ¼ gives the channel counts that the ONNX export pads).
+ */
+export function tinyPipeline(widthMultiplier = 1 / 16): TrainedPipeline {
   const preset = resolvePreset({
     base: 'quick',
     localizerSize: [32, 32],
     segmenterSize: [24, 24],
-    widthMultiplier: 1 / 16,
+    widthMultiplier,
   });
   const net = (size: number, seed: number) =>
     buildUNet({
       encoder: 'resnet18',
       inputShape: [size, size, 1],
       numClasses: 2,
-      widthMultiplier: 1 / 16,
+      widthMultiplier,
       seed,
     });
   const localizerModel = net(32, 1);

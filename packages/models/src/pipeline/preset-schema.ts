@@ -56,9 +56,9 @@ const PresetFieldsSchema = v.strictObject({
   /** Steps of each lr_find (fastai: 100). */
   lrFindIterations: integer(1),
   /**
-   * Training augmentations (the paper: none that change intensities). `nnunet` and `domainRandomization` switch on
-   * nnU-Net's chain and SynthSeg-style domain randomization (off in the named presets); keep `flip` off with
-   * them, as a mirror swaps the ventricles' sides.
+   * Training augmentations (the paper: none that change intensities). `nnunet`, `elastic` and
+   * `domainRandomization` switch on nnU-Net's chain, SynthSeg's nonlinear deformation and SynthSeg-style domain
+   * randomization; keep `flip` off with them, as a mirror swaps the ventricles' sides.
    */
   augment: AugmentOptionsSchema,
   /** The crop's frame (the paper's: `PAPER_FRAME`, 0.15). */

@@ -179,7 +179,7 @@ function affineRow(angleDeg: number, mirror: boolean, h: number, w: number): num
 }
 
 /**
- * nnU-Net's chain and domain randomization, sample by sample in JS (`x` `[b, h, w, 1]` in [0, 1], `m` the labels
+ * nnU-Net's chain, the elastic deformation and domain randomization, sample by sample in JS (`x` `[b, h, w, 1]` in [0, 1], `m` the labels
  * as float32); the tensors come back unchanged, and nothing is drawn, when both are off.
  */
 function augmentSamples(
@@ -188,7 +188,8 @@ function augmentSamples(
   aug: ResolvedAugment,
   random: RandomSource,
 ): [tf.Tensor4D, tf.Tensor4D] {
-  if (!aug.samples.nnunet && !aug.samples.domainRandomization) return [x, m];
+  const { nnunet, elastic, domainRandomization } = aug.samples;
+  if (!nnunet && !elastic && !domainRandomization) return [x, m];
   const [b, h, w] = x.shape;
   const n = h * w;
   const images = x.dataSync() as Float32Array;

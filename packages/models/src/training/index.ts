@@ -2,6 +2,7 @@ export { AdamW, type AdamWMoments, type AdamWOptions, type AdamWState, type Para
 export {
   type AugmentOptions,
   AugmentOptionsSchema,
+  ElasticAugmentSchema,
   type NnunetAugmentOptions,
   NnunetAugmentSchema,
 } from './augment/augment-schema';
@@ -13,6 +14,7 @@ export {
   randomizeAppearance,
 } from './augment/domain-randomization';
 export type { RandomSource } from './augment/draws';
+export { ELASTIC, type ElasticOptions, randomElastic, warpSample } from './augment/elastic';
 export { nnunetIntensity } from './augment/intensity';
 export {
   NNUNET_SPATIAL,

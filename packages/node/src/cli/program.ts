@@ -137,6 +137,12 @@ Examples:
       choice('--weights', ['float32', 'float16']),
       'float32',
     )
+    .option(
+      '--tfjs-weights <where>',
+      'separate (each tfjs network has its own weights.bin), or from-onnx (stored once, in the .onnx files: half the folder; tfjs reads them from there)',
+      choice('--tfjs-weights', ['separate', 'from-onnx']),
+      'separate',
+    )
     .option('--threads <n>', `${THREADS_HELP}; resume with the same`, integer('--threads', 1))
     .action(async (o) =>
       run(() => trainCommand(io, { ...o, noFilters: o.filters === false, ...global() }))(),

@@ -93,6 +93,27 @@ describe('segmenter folders', () => {
     disposePipeline(trained);
   });
 
+  it("tfjsWeights 'from-onnx' stores each network once; tfjs and onnxruntime-node then run the same weights", async () => {
+    const trained = tinyPipeline();
+    const target = join(dir, 'shared');
+    await savePipelineFolder(target, trained, { weights: 'float16', tfjsWeights: 'from-onnx' });
+    expect((await readdir(join(target, 'localizer'))).sort()).toEqual(['model.json']);
+    const ort = await loadPipelineFolder(target);
+    const tfjs = await loadPipelineFolder(target, { runtime: 'tfjs' });
+    expect([ort.runtime, tfjs.runtime]).toEqual(['onnxruntime-node', 'tfjs']);
+    const img = ndarray(
+      Float32Array.from({ length: 24 * 24 }, (_, i) => Math.sin(i / 5) + Math.cos(i / 17)),
+      [24, 24],
+    );
+    const [a] = await ort.pipeline.cropSegmenter.predict([img]);
+    const [b] = await tfjs.pipeline.cropSegmenter.predict([img]);
+    // the same float16-rounded, BatchNorm-folded weights in both: equal to float32 rounding
+    for (let i = 0; i < a.size; i++) expect(b.data[i]).toBeCloseTo(a.data[i], 5);
+    ort.dispose();
+    tfjs.dispose();
+    disposePipeline(trained);
+  });
+
   it('a folder without .onnx files loads on tfjs and says why; onnxruntime can be required', async () => {
     const trained = tinyPipeline();
     const target = join(dir, 'tfjs-only');

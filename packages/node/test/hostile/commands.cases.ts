@@ -197,6 +197,12 @@ export const commandCases: HostileCase[] = [
     stderr: /--weights must be float32 or float16/,
   },
   {
+    name: 'train --tfjs-weights onnx',
+    argv: (c) => ['train', '--data', c.world.cohort, '--out', join(c.dir, 'm'), '--tfjs-weights', 'onnx'],
+    exit: 2,
+    stderr: /--tfjs-weights must be separate or from-onnx/,
+  },
+  {
     name: 'synth: a rerun over an interrupted one finishes it, its temporary folders gone',
     setup: async (c) => {
       await put(c, 'twin/training/.patient001.tmp-0a1b2c3d/Info.cfg', 'ED: 1\n');

@@ -1,6 +1,7 @@
 import type { SegmentationSample } from '../data';
 import { type DomainRandomizationOptions, randomizeAppearance } from './domain-randomization';
 import { chance, type RandomSource } from './draws';
+import { type ElasticOptions, randomElastic } from './elastic';
 import { nnunetIntensity } from './intensity';
 import { type NnunetSpatialOptions, randomScaleRotate } from './spatial';
 
@@ -8,14 +9,17 @@ import { type NnunetSpatialOptions, randomScaleRotate } from './spatial';
 export interface SampleAugmentations {
   /** nnU-Net's spatial settings, or null for no nnU-Net chain. */
   nnunet: NnunetSpatialOptions | null;
+  /** The elastic deformation's settings, or null for none. */
+  elastic: ElasticOptions | null;
   /** Domain randomization settings, or null for none. */
   domainRandomization: DomainRandomizationOptions | null;
 }
 
 /**
- * Augments one sample: nnU-Net's rotation and scaling (image bilinear, mask nearest), then with the set
- * probability a domain-randomized re-rendering from the labels, then nnU-Net's intensity chain. Every draw comes
- * from `random`, so a seeded source gives the same result every time; with both steps off nothing is drawn.
+ * Augments one sample: nnU-Net's rotation and scaling (image bilinear, mask nearest), the elastic deformation, then
+ * with the set probability a domain-randomized re-rendering from the labels, then nnU-Net's intensity chain. Every
+ * draw comes from `random`, so a seeded source gives the same result every time; with every step off nothing is
+ * drawn.
  *
  * @param sample - packed `[H, W]` image (intensities in [0, 1] in training batches) and mask.
  * @returns the sample itself when nothing applies, else a new one of the same shape; only geometry changes the
@@ -26,9 +30,10 @@ export function augmentSample(
   augmentations: SampleAugmentations,
   random: RandomSource,
 ): SegmentationSample {
-  const { nnunet, domainRandomization } = augmentations;
+  const { nnunet, elastic, domainRandomization } = augmentations;
   let s = sample;
   if (nnunet) s = randomScaleRotate(s, nnunet, random);
+  if (elastic) s = randomElastic(s, elastic, random);
   if (domainRandomization && chance(random, domainRandomization.probability)) {
     s = { image: randomizeAppearance(s, domainRandomization, random), mask: s.mask };
   }

@@ -47,6 +47,27 @@ export const NnunetAugmentSchema = someOf(
  */
 export type NnunetAugmentOptions = v.InferOutput<typeof NnunetAugmentSchema>;
 
+const ELASTIC_MAGNITUDE = 'be in (0, 0.25]';
+
+/** The settings of SynthSeg's nonlinear deformation that an `AugmentOptions.elastic` object changes (JSON form). */
+export const ElasticAugmentSchema = someOf(
+  {
+    /** Probability that a sample is deformed, in [0, 1]. */
+    probability,
+    /** Largest standard deviation of the displacements, a fraction of the smaller side in (0, 0.25]. */
+    magnitude: v.optional(
+      v.pipe(
+        v.number(ELASTIC_MAGNITUDE),
+        v.gtValue(0, ELASTIC_MAGNITUDE),
+        v.maxValue(0.25, ELASTIC_MAGNITUDE),
+      ),
+    ),
+    /** Control points per side of the displacement grid, an integer in [2, 32]. */
+    controlPoints: v.optional(integer(2, 32)),
+  },
+  'true, false or an object with some of',
+);
+
 const DomainRandomizationAugmentSchema = someOf(
   {
     /** Probability that a training sample is re-rendered from its labels, in [0, 1]. */
@@ -59,13 +80,14 @@ const DomainRandomizationAugmentSchema = someOf(
 
 /**
  * Random augmentations (JSON form, e.g. a preset file's `augment`): fastai's `aug_transforms` kinds (`flip`,
- * `rotateDeg`, `brightness`, `contrast`), nnU-Net v2's chain (`nnunet`) and SynthSeg-style domain randomization
- * (`domainRandomization`). Each image draws its own, from the batch seed. Geometry is applied to image (bilinear)
- * and mask (nearest) alike: fastai's with reflection at the borders, nnU-Net's with zeros (background). All are
- * off by default.
+ * `rotateDeg`, `brightness`, `contrast`), nnU-Net v2's chain (`nnunet`), SynthSeg's nonlinear deformation
+ * (`elastic`) and SynthSeg-style domain randomization (`domainRandomization`). Each image draws its own, from the
+ * batch seed. Geometry is applied to image (bilinear) and mask (nearest) alike: fastai's with reflection at the
+ * borders, nnU-Net's with zeros (background), the elastic deformation clamped at the borders. All are off by
+ * default.
  *
- * Order in a batch: nnU-Net's rotation and scaling, domain randomization, nnU-Net's intensity chain (per sample,
- * on images scaled to [0, 1]), then fastai's geometry and lighting (on the batch).
+ * Order in a batch: nnU-Net's rotation and scaling, the elastic deformation, domain randomization, nnU-Net's
+ * intensity chain (per sample, on images scaled to [0, 1]), then fastai's geometry and lighting (on the batch).
  */
 export const AugmentOptionsSchema = someOf(
   {
@@ -90,6 +112,13 @@ export const AugmentOptionsSchema = someOf(
      * settings, an object to change the spatial ones (e.g. `{ scaling: [0.5, 1.6], scalingProbability: 0.5 }`).
      */
     nnunet: v.optional(booleanOr(NnunetAugmentSchema)),
+    /**
+     * SynthSeg's nonlinear deformation (see `randomElastic`): with a probability, image and mask are deformed by a
+     * smooth random field, so that the heart's outline and wall thickness vary beyond the generator's shapes.
+     * `true` for `ELASTIC` (probability 0.5, displacements up to 3 % of the side, 5 × 5 control points), an object
+     * to change some.
+     */
+    elastic: v.optional(booleanOr(ElasticAugmentSchema)),
     /**
      * SynthSeg-style domain randomization (see `randomizeAppearance`): with a probability, the image is
      * re-rendered from its labels with random tissue intensities, bias, blur, resolution and noise. `true` for

@@ -2,6 +2,7 @@ import { type FieldProblem, parseFields } from '../../schema/parse-fields';
 import type { SampleAugmentations } from './augment-sample';
 import { AugmentOptionsSchema } from './augment-schema';
 import { DOMAIN_RANDOMIZATION } from './domain-randomization';
+import { ELASTIC } from './elastic';
 import { NNUNET_SPATIAL } from './spatial';
 
 /** {@link AugmentOptions} checked, with defaults filled in and the per-sample steps resolved. */
@@ -31,8 +32,8 @@ function resolveGroup<T extends object>(
 
 /**
  * Checks an augmentation setting against {@link AugmentOptionsSchema} (nested fields too) and resolves it:
- * fastai's fields default to off, `nnunet` and `domainRandomization` to off, `true` to their defaults
- * ({@link NNUNET_SPATIAL}, {@link DOMAIN_RANDOMIZATION}).
+ * fastai's fields default to off, `nnunet`, `elastic` and `domainRandomization` to off, `true` to their
+ * defaults ({@link NNUNET_SPATIAL}, {@link ELASTIC}, {@link DOMAIN_RANDOMIZATION}).
  *
  * @param augment - an {@link AugmentOptions}-shaped object (e.g. from a preset file).
  * @param fail - called with the first unknown or bad field, named with its path (`nnunet.scaling`); it must throw
@@ -50,6 +51,7 @@ export function resolveAugmentOptions(
     contrast: a.contrast ?? 0,
     samples: {
       nnunet: resolveGroup(a.nnunet, NNUNET_SPATIAL),
+      elastic: resolveGroup(a.elastic, ELASTIC),
       domainRandomization: resolveGroup(a.domainRandomization, DOMAIN_RANDOMIZATION),
     },
   };

@@ -37,6 +37,8 @@ export interface TrainOptions {
   noFilters?: boolean;
   /** How the saved networks store their weights (default float32). */
   weights?: 'float32' | 'float16';
+  /** Where the tfjs networks' weights are stored: their own `weights.bin` (default) or the `.onnx` files. */
+  tfjsWeights?: 'separate' | 'from-onnx';
   /** Go on from the checkpoint in `<out>.checkpoint/` (same data, preset and seed). */
   resume?: boolean;
   /** Machine-readable output. */
@@ -159,7 +161,11 @@ async function train(
           io.err(`checkpoint: ${c.stage} ${c.current.phase} epoch ${c.current.epoch} → ${checkpointDir}`);
       },
     });
-    await savePipelineFolder(options.out, trained, { complete: !interrupted, weights: options.weights });
+    await savePipelineFolder(options.out, trained, {
+      complete: !interrupted,
+      weights: options.weights,
+      tfjsWeights: options.tfjsWeights,
+    });
     trained.localizerModel.dispose();
     trained.segmenterModel.dispose();
     if (!interrupted) await rm(checkpointDir, { recursive: true, force: true });
