@@ -1,7 +1,7 @@
 // `npm run train:pretrained`: trains the model that @myoseg/pretrained ships, seeded, from synthetic data only,
 // and writes it into packages/pretrained/model/ with its digest in packages/pretrained/src/pretrained-model.ts.
 // `npm run train:pretrained -- --evaluate` then scores it (scripts/evaluate-pretrained.mjs) for the model card.
-// Needs the build (`npm run build`) and onnxruntime-node (installed by `npm ci` here); about an hour on 2 cores.
+// Needs the build (`npm run build`) and onnxruntime-node (installed by `npm ci` here); about 100 minutes on 2 cores.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -27,6 +27,7 @@ export const RECIPE = {
   // `standard` with the localizer at ½ width (the segmenter keeps ¼): about 1.5× `standard`'s hour, spent once here
   // so that users get the wider localizer without training it (docs/decisions/0008-standard-preset.md)
   preset: { base: 'standard', widthMultiplier: 0.5, segmenter: { widthMultiplier: 0.25 } },
+  presetLabel: 'standard, localizer at ½ width',
   data: { patients: 1200, seed: 2026, appearance: 'varied' },
   trainSeed: 0,
   weights: 'float16',
@@ -143,7 +144,7 @@ if (values.evaluate) {
 export const PRETRAINED_MODEL: PretrainedModelInfo = {
   version: '${RECIPE.version}',
   manifestSha256: '${files['myoseg.json']}',
-  preset: '${RECIPE.preset.base}',
+  preset: '${RECIPE.presetLabel}',
   trainingData: 'synthesizeAcdc: ${patients} patients, appearance ${appearance}, seed ${seed}; all slices',
 };
 `,

@@ -26,7 +26,7 @@ export async function loadModelForInference(
     dir = pretrainedModelDir();
     await verifyPretrainedManifest(dir);
     io.err(
-      `model: @myoseg/pretrained ${PRETRAINED_MODEL.version} (no --model given; ${PRETRAINED_MODEL.preset} preset, trained on synthetic data only)`,
+      `model: @myoseg/pretrained ${PRETRAINED_MODEL.version} (no --model given; preset ${PRETRAINED_MODEL.preset}, trained on synthetic data only)`,
     );
   }
   const loaded = await loadPipelineFolder(dir, { runtime, precision });
