@@ -151,6 +151,11 @@ describe('weightsFromOnnx', () => {
     expect(() => weightsFromOnnx(json.modelTopology, unknown, onnx, 'x/segmenter.onnx')).toThrow(
       "x/segmenter.onnx: has no initializer 'extra.weight' (extra/kernel)",
     );
+    // a normalization the topology does not hold either
+    const stray = [...specs, { name: 'stray/gamma', shape: [4], dtype: 'float32' }];
+    expect(() => weightsFromOnnx(json.modelTopology, stray, onnx, 'x/segmenter.onnx')).toThrow(
+      "x/segmenter.onnx: has no initializer 'stray.weight' (stray/gamma)",
+    );
     disposePipeline(trained);
   });
 });

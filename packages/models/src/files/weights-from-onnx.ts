@@ -95,8 +95,10 @@ export function weightsFromOnnx(
     return t;
   };
   /** The conv a BatchNormalization was folded into, or null when the ONNX file keeps the BatchNormalization. */
-  const foldedInto = (bn: string) =>
-    inits.has(`${bn}.weight`) ? null : soleInbound(layers.get(bn) as TopologyLayer);
+  const foldedInto = (bn: string) => {
+    const layer = layers.get(bn);
+    return inits.has(`${bn}.weight`) || !layer ? null : soleInbound(layer);
+  };
   const folds = new Set<string>();
   for (const l of layers.values())
     if (l.class_name === 'BatchNormalization') {
