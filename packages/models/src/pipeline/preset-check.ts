@@ -10,7 +10,8 @@ export class PresetError extends MyosegError {
 
 /**
  * Checks a preset override against {@link PresetOverrideSchema}: every field known, every value of the right kind,
- * the fields of `segmenter` and `augment` (and of its `nnunet`, `elastic` and `domainRandomization` settings) included.
+ * the fields of `segmenter` and `augment` (and of its `nnunet`, `elastic` and `domainRandomization` settings)
+ * included.
  *
  * @param where - what the override came from, for messages (`'preset'`, a file name).
  * @throws {@link PresetError} naming the field, what it must be and what it was.

@@ -179,8 +179,8 @@ function affineRow(angleDeg: number, mirror: boolean, h: number, w: number): num
 }
 
 /**
- * nnU-Net's chain, the elastic deformation and domain randomization, sample by sample in JS (`x` `[b, h, w, 1]` in [0, 1], `m` the labels
- * as float32); the tensors come back unchanged, and nothing is drawn, when both are off.
+ * nnU-Net's chain, the elastic deformation and domain randomization, sample by sample in JS (`x` `[b, h, w, 1]` in
+ * [0, 1], `m` the labels as float32); the tensors come back unchanged, and nothing is drawn, when all three are off.
  */
 function augmentSamples(
   x: tf.Tensor4D,
