@@ -1,6 +1,7 @@
 export { ACDC_LABELS, LOCALIZATION_LABELS, MYOCARDIUM_LABELS } from './acdc-labels';
 export { boundingBox } from './bounding-box';
 export { ejectionFraction, volumeMl } from './clinical';
+export { type ClipIntensitiesOptions, clipIntensities } from './clip-intensities';
 export {
   type Components,
   type Connectivity,

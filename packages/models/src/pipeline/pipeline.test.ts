@@ -140,4 +140,44 @@ describe('MyocardiumPipeline with oracle stages', () => {
         }),
     ).toThrow(/threshold/);
   });
+
+  it('clips each slice first, so that a few hot pixels do not set the scale (both paths)', async () => {
+    // stages that scale their input by its min and max, as a min-max normalization does
+    const scaled = (stage: ReturnType<typeof oracle>): SegmentationStage => ({
+      inputSize: stage.inputSize,
+      predict: (images) =>
+        stage.predict(
+          images.map((img) => {
+            const [lo, hi] = [Math.min(...img.data), Math.max(...img.data)];
+            return ndarray(
+              Float32Array.from(img.data, (v) => (v - lo) / (hi - lo || 1)),
+              img.shape,
+            );
+          }),
+        ),
+    });
+    const { image, myo } = slice(120, 120, 60, 60, 18, 28);
+    for (const [y, x] of [
+      [5, 5],
+      [100, 17],
+      [30, 110],
+    ])
+      image.set(y, x, 1000);
+    const run = (clipPercentiles?: false) =>
+      new MyocardiumPipeline({
+        localizer: scaled(oracle([96, 96], 0.25, 2)),
+        cropSegmenter: scaled(oracle([64, 64], 0.25, 0.75)),
+        sigma: 0,
+        ...(clipPercentiles === false ? { clipPercentiles } : {}),
+      });
+    const clipped = await run().segment(image);
+    expect(dice(clipped.mask, myo)).toBeGreaterThan(0.9);
+    // unclipped, the hot pixels are all the scaled localizer sees
+    expect(dice((await run(false).segment(image)).mask, myo)).toBeLessThan(0.5);
+    const vol = ndarray(Float32Array.from([...image.data, ...image.data]), [2, 120, 120]);
+    const stack = await run().segmentVolume(vol);
+    expect(dice(stack.slices[1].mask, myo)).toBeGreaterThan(0.9);
+    expect(image.get(5, 5)).toBe(1000); // the caller's slice is not changed
+    expect(() => new MyocardiumPipeline({ ...run(), clipPercentiles: [99, 1] })).toThrow(/clipPercentiles/);
+  });
 });

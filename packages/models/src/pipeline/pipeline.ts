@@ -11,8 +11,11 @@ import {
 } from '@myoseg/core';
 import { type RegionTrackOptions, regionFromProbabilities, type SliceLocalization } from './localize';
 import { segmentStacks } from './segment-stacks';
-import { checkSpacing, localize, segmentRegions } from './segment-steps';
+import { checkSpacing, clipSlices, localize, segmentRegions } from './segment-steps';
 import type { SegmentationStage } from './stage';
+
+/** {@link PipelineOptions.clipPercentiles}' default: nnU-Net's clip of CT intensities. */
+const DEFAULT_CLIP_PERCENTILES: readonly [number, number] = Object.freeze([0.5, 99.5] as const);
 
 /** Settings of a {@link MyocardiumPipeline}. */
 export interface PipelineOptions {
@@ -43,11 +46,17 @@ export interface PipelineOptions {
    * first. Absent: stacks are segmented in their stored voxel order.
    */
   orientation?: AxisCodes;
+  /**
+   * Before anything else, each slice's intensities are clipped to these two of its own percentiles
+   * (`clipIntensities` of `@myoseg/core`), so that a few hot pixels cannot set the scale of the networks'
+   * per-image normalization. Default `[0.5, 99.5]`; `false` keeps the intensities as given.
+   */
+  clipPercentiles?: readonly [number, number] | false;
 }
 
 /** Where the time of one {@link MyocardiumPipeline.segment} call went, in ms. */
 export interface SegmentTimings {
-  /** Resizing, normalizing and running the localizer. */
+  /** Clipping, resizing, normalizing and running the localizer. */
   localizeMs: number;
   /** Cropping, resizing and running the segmenter. */
   segmentMs: number;
@@ -145,6 +154,8 @@ export class MyocardiumPipeline {
   readonly refinePasses: number;
   /** The networks' orientation, when known (see {@link PipelineOptions.orientation}). */
   readonly orientation: AxisCodes | undefined;
+  /** The percentiles each slice is clipped to first, or `false` (see {@link PipelineOptions.clipPercentiles}). */
+  readonly clipPercentiles: readonly [number, number] | false;
 
   /** @param options - the two stages, the σ rule and the crop settings. */
   constructor(options: PipelineOptions) {
@@ -168,6 +179,15 @@ export class MyocardiumPipeline {
       throw new RangeError(`MyocardiumPipeline: refinePasses must be an integer ≥ 0, got ${refinePasses}`);
     this.refinePasses = refinePasses;
     this.orientation = options.orientation;
+    const { clipPercentiles = DEFAULT_CLIP_PERCENTILES } = options;
+    if (clipPercentiles !== false) {
+      const [lower, upper] = clipPercentiles;
+      if (!(lower >= 0 && lower <= upper && upper <= 100))
+        throw new RangeError(
+          `MyocardiumPipeline: clipPercentiles must be [lower, upper] with 0 ≤ lower ≤ upper ≤ 100, or false, got [${clipPercentiles.join(', ')}]`,
+        );
+    }
+    this.clipPercentiles = clipPercentiles;
   }
 
   /** The σ for a crop `width` pixels wide. */
@@ -207,11 +227,12 @@ export class MyocardiumPipeline {
     });
     checkSpacing('segment', options.spacing, 'dy, dx');
     const t0 = performance.now();
-    const probs = await localize(this, images);
+    const clipped = clipSlices(this, images);
+    const probs = await localize(this, clipped);
     const regions = probs.map((p, i) =>
       regionFromProbabilities(p, [images[i].shape[0], images[i].shape[1]], this.threshold),
     );
-    return segmentRegions(this, images, regions, t0, options.spacing);
+    return segmentRegions(this, clipped, regions, t0, options.spacing);
   }
 
   /**

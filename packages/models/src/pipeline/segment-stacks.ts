@@ -12,7 +12,7 @@ import ndarray from 'ndarray';
 import { regionTrack, type SliceLocalization } from './localize';
 import type { MyocardiumPipeline, SegmentResult, VolumeResult, VolumeSegmentOptions } from './pipeline';
 import { refocusedMaps, refocusWindow } from './refocus';
-import { checkSpacing, localize, segmentRegions } from './segment-steps';
+import { checkSpacing, clipSlices, localize, segmentRegions } from './segment-steps';
 
 /**
  * Segments stacks `[D, H, W]` of the same shape, localized together unless `volumeConsistent` is false (with the
@@ -58,16 +58,18 @@ async function segmentStacksAsStored(
     if (slices.length > 0 && !(h >= 1 && w >= 1))
       throw new RangeError(`segmentVolume: slices must be at least 1×1, got [${h}, ${w}]`);
     const t0 = performance.now();
+    // the track's maps and the crops come from the clipped slices (segmentBatch clips on the per-slice path)
+    const clipped = clipSlices(seg, slices);
     const trackOptions = { ...(volumeConsistent === true ? {} : volumeConsistent), threshold: seg.threshold };
     const byFrame = (maps: readonly NumericNdArray[]) => stacks.map((_, t) => maps.slice(t * d, (t + 1) * d));
-    const maps = (await localize(seg, slices)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
+    const maps = (await localize(seg, clipped)).map((p) => resize(p, [h, w], { method: 'bilinear' }));
     let track = regionTrack(byFrame(maps), trackOptions);
     const focus =
       refocus !== false &&
       track.consensus &&
       refocusWindow(track.consensus, [h, w], refocus, Math.max(...seg.localizer.inputSize));
-    if (focus) track = regionTrack(byFrame(await refocusedMaps(seg.localizer, slices, focus)), trackOptions);
-    results = await segmentRegions(seg, slices, track.regions.flat(), t0, sliceSpacing);
+    if (focus) track = regionTrack(byFrame(await refocusedMaps(seg.localizer, clipped, focus)), trackOptions);
+    results = await segmentRegions(seg, clipped, track.regions.flat(), t0, sliceSpacing);
     localization = track.status;
   }
   return stacks.map((_, t) => {

@@ -1,4 +1,5 @@
 import {
+  clipIntensities,
   largestConnectedComponent,
   type Mask,
   type NumericNdArray,
@@ -16,6 +17,14 @@ export function checkSpacing(what: string, spacing: readonly number[] | undefine
   if (spacing && (spacing.length !== names.split(',').length || !spacing.every((s) => s > 0))) {
     throw new RangeError(`${what}: spacing must be [${names}] in mm (> 0), got [${spacing.join(', ')}]`);
   }
+}
+
+/** The images clipped to the pipeline's {@link MyocardiumPipeline.clipPercentiles} (the same images when off). */
+export function clipSlices(seg: MyocardiumPipeline, images: readonly NumericNdArray[]): NumericNdArray[] {
+  const clip = seg.clipPercentiles;
+  return clip === false
+    ? [...images]
+    : images.map((img) => clipIntensities(img, { lower: clip[0], upper: clip[1] }));
 }
 
 /** The localizer's probability maps at its input size, one per image. */
