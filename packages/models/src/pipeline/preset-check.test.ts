@@ -46,11 +46,12 @@ describe('checkPresetOverride / resolvePreset', () => {
     expect([both.augment, segmenterPreset(both).augment]).toEqual([{ rotateDeg: 5 }, { rotateDeg: 5 }]);
   });
 
-  it('accepts the nnU-Net chain and domain randomization in augment', () => {
+  it('accepts the nnU-Net chain, domain randomization and noise in augment', () => {
     const augment = {
       rotateDeg: 15,
       nnunet: { scaling: [0.5, 1.6] as const },
       domainRandomization: { probability: 0.5 },
+      noise: { maxStd: 0.05 },
     };
     expect(resolvePreset({ base: 'quick', augment }).augment).toEqual(augment);
     expect(() =>
@@ -82,6 +83,10 @@ describe('checkPresetOverride / resolvePreset', () => {
       [
         { augment: { domainRandomization: { backgroundClasses: 0 } } },
         /field 'augment\.domainRandomization\.backgroundClasses' must be an integer in \[1, 16\], got 0/,
+      ],
+      [
+        { segmenter: { augment: { noise: { maxStd: 1 } } } },
+        /field 'segmenter\.augment\.noise\.maxStd' must be in \(0, 0\.5\], got 1/,
       ],
     ];
     for (const [override, message] of cases) {

@@ -248,11 +248,14 @@ describe('makeBatches with the new augmentations', () => {
     );
   });
 
-  it('leaves the targets bit-identical under domain randomization alone, and changes the inputs', () => {
+  it.each<[string, AugmentOptions]>([
+    ['domain randomization', { domainRandomization: { probability: 1 } }],
+    ['Rician noise', { noise: { probability: 1 } }],
+  ])('leaves the targets bit-identical under %s alone, and changes the inputs', (_, augment) => {
     const plain = pass(7, {});
-    const randomized = pass(7, { domainRandomization: { probability: 1 } });
-    expect(randomized.map((b) => b.y)).toEqual(plain.map((b) => b.y));
-    expect(randomized.map((b) => b.x)).not.toEqual(plain.map((b) => b.x));
+    const augmented = pass(7, augment);
+    expect(augmented.map((b) => b.y)).toEqual(plain.map((b) => b.y));
+    expect(augmented.map((b) => b.x)).not.toEqual(plain.map((b) => b.x));
   });
 
   it('keeps one-hot targets under nnU-Net geometry', () => {
@@ -281,6 +284,7 @@ describe('makeBatches with the new augmentations', () => {
       /augment\.domainRandomization\.probability/,
     );
     expect(bad({ domainRandomization: 'yes' })).toThrow(TrainingOptionsError);
+    expect(bad({ noise: { maxStd: 0 } })).toThrow(/augment\.noise\.maxStd must be in \(0, 0\.5\]/);
     expect(bad({ zoom: 2 })).toThrow(/augment\.zoom must be a known field/);
   });
 });

@@ -179,8 +179,9 @@ function affineRow(angleDeg: number, mirror: boolean, h: number, w: number): num
 }
 
 /**
- * nnU-Net's chain, the elastic deformation and domain randomization, sample by sample in JS (`x` `[b, h, w, 1]` in
- * [0, 1], `m` the labels as float32); the tensors come back unchanged, and nothing is drawn, when all three are off.
+ * nnU-Net's chain, the elastic deformation, domain randomization and Rician noise, sample by sample in JS (`x`
+ * `[b, h, w, 1]` in [0, 1], `m` the labels as float32); the tensors come back unchanged, and nothing is drawn, when
+ * all are off.
  */
 function augmentSamples(
   x: tf.Tensor4D,
@@ -188,8 +189,7 @@ function augmentSamples(
   aug: ResolvedAugment,
   random: RandomSource,
 ): [tf.Tensor4D, tf.Tensor4D] {
-  const { nnunet, elastic, domainRandomization } = aug.samples;
-  if (!nnunet && !elastic && !domainRandomization) return [x, m];
+  if (Object.values(aug.samples).every((step) => step === null)) return [x, m];
   const [b, h, w] = x.shape;
   const n = h * w;
   const images = x.dataSync() as Float32Array;

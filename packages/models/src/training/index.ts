@@ -17,6 +17,12 @@ export type { RandomSource } from './augment/draws';
 export { ELASTIC, type ElasticOptions, randomElastic, warpSample } from './augment/elastic';
 export { nnunetIntensity } from './augment/intensity';
 export {
+  addRicianNoise,
+  RICIAN_NOISE,
+  type RicianNoiseOptions,
+  randomRicianNoise,
+} from './augment/rician-noise';
+export {
   NNUNET_SPATIAL,
   type NnunetSpatialOptions,
   randomScaleRotate,

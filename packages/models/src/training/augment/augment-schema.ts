@@ -78,16 +78,30 @@ const DomainRandomizationAugmentSchema = someOf(
   'true, false or an object with some of',
 );
 
+const NOISE_STD = 'be in (0, 0.5]';
+
+const NoiseAugmentSchema = someOf(
+  {
+    /** Probability that a training sample gets noise, in [0, 1]. */
+    probability,
+    /** Largest standard deviation, a fraction of full scale, in (0, 0.5]. */
+    maxStd: v.optional(v.pipe(v.number(NOISE_STD), v.gtValue(0, NOISE_STD), v.maxValue(0.5, NOISE_STD))),
+  },
+  'true, false or an object with some of',
+);
+
 /**
  * Random augmentations (JSON form, e.g. a preset file's `augment`): fastai's `aug_transforms` kinds (`flip`,
  * `rotateDeg`, `brightness`, `contrast`), nnU-Net v2's chain (`nnunet`), SynthSeg's nonlinear deformation
- * (`elastic`) and SynthSeg-style domain randomization (`domainRandomization`). Each image draws its own, from the
+ * (`elastic`), SynthSeg-style domain randomization (`domainRandomization`) and Rician noise (`noise`). Each image
+ * draws its own, from the
  * batch seed. Geometry is applied to image (bilinear) and mask (nearest) alike: fastai's with reflection at the
  * borders, nnU-Net's with zeros (background), the elastic deformation clamped at the borders. All are off by
  * default.
  *
- * Order in a batch: nnU-Net's rotation and scaling, the elastic deformation, domain randomization, nnU-Net's
- * intensity chain (per sample, on images scaled to [0, 1]), then fastai's geometry and lighting (on the batch).
+ * Order in a batch: nnU-Net's rotation and scaling, the elastic deformation, domain randomization, Rician noise,
+ * nnU-Net's intensity chain (per sample, on images scaled to [0, 1]), then fastai's geometry and lighting (on the
+ * batch).
  */
 export const AugmentOptionsSchema = someOf(
   {
@@ -125,6 +139,12 @@ export const AugmentOptionsSchema = someOf(
      * `DOMAIN_RANDOMIZATION` (probability 0.5, 5 background classes), an object to change some.
      */
     domainRandomization: v.optional(booleanOr(DomainRandomizationAugmentSchema)),
+    /**
+     * Rician noise as a magnitude image acquires it (see `randomRicianNoise`), so that the networks hold up on
+     * studies noisier than the twin's. `true` for `RICIAN_NOISE` (probability 0.5, standard deviation up to 0.1 of
+     * full scale), an object to change some.
+     */
+    noise: v.optional(booleanOr(NoiseAugmentSchema)),
   },
   'an object with some of',
 );

@@ -3,6 +3,7 @@ import ndarray, { type NdArray } from 'ndarray';
 import type { SegmentationSample } from '../data';
 import { normal, type RandomSource, uniform } from './draws';
 import { assertPacked, blurAxes, intensityStats, lowResolution } from './filters';
+import { addRicianNoise } from './rician-noise';
 
 /** Settings of SynthSeg-style domain randomization (see {@link randomizeAppearance}). */
 export interface DomainRandomizationOptions {
@@ -162,17 +163,8 @@ export function randomizeAppearance(
     else f[random() < 0.5 ? 0 : 1] = uniform(random, 1, MAX_RESOLUTION_LOSS);
   }
   const sigma = f.map((v) => (v > 1 ? 0.75 * v : 0.5));
-  const acquired = lowResolution(
-    blurAxes(ndarray(drawn, [h, w]), sigma[0], sigma[1]),
-    1 / f[0],
-    1 / f[1],
-  ).data;
-  const noise = uniform(random, 0, MAX_NOISE);
-  for (let i = 0; i < acquired.length; i++) {
-    const re = acquired[i] + noise * normal(random);
-    const im = noise * normal(random);
-    acquired[i] = Math.sqrt(re * re + im * im);
-  }
+  const lowered = lowResolution(blurAxes(ndarray(drawn, [h, w]), sigma[0], sigma[1]), 1 / f[0], 1 / f[1]);
+  const acquired = addRicianNoise(lowered, uniform(random, 0, MAX_NOISE), random).data;
   const { min, max } = intensityStats(acquired);
   const range = max > min ? max - min : 1;
   for (let i = 0; i < acquired.length; i++) acquired[i] = (acquired[i] - min) / range;

@@ -3,6 +3,7 @@ import type { SampleAugmentations } from './augment-sample';
 import { AugmentOptionsSchema } from './augment-schema';
 import { DOMAIN_RANDOMIZATION } from './domain-randomization';
 import { ELASTIC } from './elastic';
+import { RICIAN_NOISE } from './rician-noise';
 import { NNUNET_SPATIAL } from './spatial';
 
 /** {@link AugmentOptions} checked, with defaults filled in and the per-sample steps resolved. */
@@ -32,8 +33,8 @@ function resolveGroup<T extends object>(
 
 /**
  * Checks an augmentation setting against {@link AugmentOptionsSchema} (nested fields too) and resolves it:
- * fastai's fields default to off, `nnunet`, `elastic` and `domainRandomization` to off, `true` to their
- * defaults ({@link NNUNET_SPATIAL}, {@link ELASTIC}, {@link DOMAIN_RANDOMIZATION}).
+ * fastai's fields default to off, `nnunet`, `elastic`, `domainRandomization` and `noise` to off, `true` to their
+ * defaults ({@link NNUNET_SPATIAL}, {@link ELASTIC}, {@link DOMAIN_RANDOMIZATION}, {@link RICIAN_NOISE}).
  *
  * @param augment - an {@link AugmentOptions}-shaped object (e.g. from a preset file).
  * @param fail - called with the first unknown or bad field, named with its path (`nnunet.scaling`); it must throw
@@ -53,6 +54,7 @@ export function resolveAugmentOptions(
       nnunet: resolveGroup(a.nnunet, NNUNET_SPATIAL),
       elastic: resolveGroup(a.elastic, ELASTIC),
       domainRandomization: resolveGroup(a.domainRandomization, DOMAIN_RANDOMIZATION),
+      noise: resolveGroup(a.noise, RICIAN_NOISE),
     },
   };
 }
