@@ -60,6 +60,14 @@ const heartCentre = (stack) => {
   return [sy / n, sx / n];
 };
 const gauss = (random) => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
+/** Rician noise of `fraction` of the stack's maximum, on top of the twin's own. */
+const rician = (fraction) => (s, random) => {
+  const sd = fraction * maxOf(s);
+  return eachSlice((image, label) => ({
+    image: mapped(image, (v) => Math.hypot(v + sd * gauss(random), sd * gauss(random))),
+    label,
+  }))(s);
+};
 
 /** The perturbations, each `(stack, random) => stack`. */
 const PERTURBATIONS = {
@@ -74,14 +82,9 @@ const PERTURBATIONS = {
       label,
     }))(s);
   },
-  // Rician noise of 8 % of the stack's maximum on top of the twin's own
-  'noise 8 %': (s, random) => {
-    const sd = 0.08 * maxOf(s);
-    return eachSlice((image, label) => ({
-      image: mapped(image, (v) => Math.hypot(v + sd * gauss(random), sd * gauss(random))),
-      label,
-    }))(s);
-  },
+  // Rician noise of 4 % and 8 % of the stack's maximum on top of the twin's own
+  'noise 4 %': rician(0.04),
+  'noise 8 %': rician(0.08),
   'quarter turn': both((a) => packed(a.transpose(1, 0).step(1, -1))),
   'half turn': both((a) => packed(a.step(-1, -1))),
   'slices reversed': (s) => ({ ...s, slices: [...s.slices].reverse() }),

@@ -2,8 +2,8 @@ import type { PretrainedModelInfo } from './pretrained-info';
 
 /** The shipped model (written by `npm run train:pretrained`; do not edit by hand). */
 export const PRETRAINED_MODEL: PretrainedModelInfo = {
-  version: '0.8.0',
-  manifestSha256: '0dfab8fc949014c0753bc3d31c6c8c00b4462f4e14720d339ac372141541e43e',
-  preset: 'standard, localizer at ½ width, rotation ±180°',
+  version: '0.9.0',
+  manifestSha256: 'deb6e931fa210ceed57e560aac7ab2271d71d18ac48f5c28d1d36c066fa59ccc',
+  preset: 'standard, localizer at ½ width, rotation ±180°, segmenter with noise',
   trainingData: 'synthesizeAcdc: 1200 patients, appearance varied, seed 2026; all slices',
 };
