@@ -94,10 +94,9 @@ const NoiseAugmentSchema = someOf(
  * Random augmentations (JSON form, e.g. a preset file's `augment`): fastai's `aug_transforms` kinds (`flip`,
  * `rotateDeg`, `brightness`, `contrast`), nnU-Net v2's chain (`nnunet`), SynthSeg's nonlinear deformation
  * (`elastic`), SynthSeg-style domain randomization (`domainRandomization`) and Rician noise (`noise`). Each image
- * draws its own, from the
- * batch seed. Geometry is applied to image (bilinear) and mask (nearest) alike: fastai's with reflection at the
- * borders, nnU-Net's with zeros (background), the elastic deformation clamped at the borders. All are off by
- * default.
+ * draws its own, from the batch seed. Geometry is applied to image (bilinear) and mask (nearest) alike: fastai's
+ * with reflection at the borders, nnU-Net's with zeros (background), the elastic deformation clamped at the
+ * borders. All are off by default.
  *
  * Order in a batch: nnU-Net's rotation and scaling, the elastic deformation, domain randomization, Rician noise,
  * nnU-Net's intensity chain (per sample, on images scaled to [0, 1]), then fastai's geometry and lighting (on the
