@@ -33,12 +33,12 @@ export function clipIntensities(image: NumericNdArray, options: ClipIntensitiesO
   assertNumber('clipIntensities: upper', upper, lower);
   if (upper > 100) throw new RangeError(`clipIntensities: upper must be ≤ 100, got ${upper}`);
   const src = packedFloat32(image);
-  const out = Float32Array.from(src);
-  if (out.length > 0) {
-    const scratch = Float32Array.from(src);
-    const lo = percentileInPlace(scratch, lower);
-    const hi = percentileInPlace(scratch, upper);
-    for (let i = 0; i < out.length; i++) out[i] = Math.min(hi, Math.max(lo, out[i]));
-  }
-  return ndarray(out, [...image.shape]);
+  // the selections reorder a scratch copy; the output is written once, clamped
+  const scratch = Float32Array.from(src);
+  const lo = percentileInPlace(scratch, lower);
+  const hi = percentileInPlace(scratch, upper);
+  return ndarray(
+    Float32Array.from(src, (v) => Math.min(hi, Math.max(lo, v))),
+    [...image.shape],
+  );
 }
