@@ -1,7 +1,7 @@
 // `npm run train:pretrained`: trains the model that @myoseg/pretrained ships, seeded, from synthetic data only,
 // and writes it into packages/pretrained/model/ with its digest in packages/pretrained/src/pretrained-model.ts.
 // `npm run train:pretrained -- --evaluate` then scores it (scripts/evaluate-pretrained.mjs) for the model card.
-// Needs the build (`npm run build`) and onnxruntime-node (installed by `npm ci` here); about 100 minutes on 2 cores.
+// Needs the build (`npm run build`) and onnxruntime-node (installed by `npm ci` here); about 2 hours on 2 cores.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -24,7 +24,7 @@ const cli = join(root, 'packages/node/dist/cli.js');
 /** What the shipped model is trained on and with: change these and the model's version together. */
 export const RECIPE = {
   version: '0.11.0',
-  // `standard` with the localizer at ½ width (the segmenter keeps ¼): 92 min of training on 2 cores (0.10.0), spent
+  // `standard` with the localizer at ½ width (the segmenter keeps ¼): 111 min of training on 2 cores (0.11.0), spent
   // once here so that users get the wider localizer without training it (docs/decisions/0008-standard-preset.md);
   // both networks rotated by up to ±180°, so that any in-plane orientation of the heart is one they saw, and trained
   // on noisier images than the twin draws, the segmenter for one more unfrozen epoch (0.11.0; 0017-robustness-audit.md)
