@@ -27,7 +27,7 @@ export const RECIPE = {
   // `standard` with the localizer at ½ width (the segmenter keeps ¼): 111 min of training on 2 cores (0.11.0), spent
   // once here so that users get the wider localizer without training it (docs/decisions/0008-standard-preset.md);
   // both networks rotated by up to ±180°, so that any in-plane orientation of the heart is one they saw, and trained
-  // on noisier images than the twin draws, the segmenter for one more unfrozen epoch (0.11.0; 0017-robustness-audit.md)
+  // on noisier images than the twin draws, the segmenter for one more unfrozen epoch (0.11.0; docs/decisions/0017)
   preset: {
     base: 'standard',
     widthMultiplier: 0.5,
